@@ -1,0 +1,16 @@
+namespace ClusterTemplate.Primary.Configuration;
+
+/// <summary>The short command-line forms of the <c>Cluster</c> settings.</summary>
+public static class ClusterCommandLine
+{
+    /// <summary><c>--workers 4 --port 8080 --mode proxy</c> and friends, mapped to their settings.</summary>
+    public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["--workers"] = "Cluster:Workers",
+        ["--port"] = "Cluster:Port",
+        ["--mode"] = "Cluster:Mode",
+        ["--worker-path"] = "Cluster:WorkerPath",
+        ["--drain-timeout"] = "Cluster:DrainTimeout",
+        ["--runtime-directory"] = "Cluster:RuntimeDirectory",
+    };
+}

@@ -1,0 +1,56 @@
+namespace ClusterTemplate.Primary.Configuration;
+
+/// <summary>The <c>Cluster</c> settings section: how many workers, where they listen, how they are supervised.</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Cluster";
+
+    /// <summary>Fewest workers a cluster runs.</summary>
+    public const int MinWorkers = 1;
+
+    /// <summary>Most workers a cluster runs.</summary>
+    public const int MaxWorkers = 256;
+
+    /// <summary>Number of worker processes. Defaults to the processor count.</summary>
+    public int Workers { get; set; } = System.Environment.ProcessorCount;
+
+    /// <summary>The public TCP port. Defaults to 8080.</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// How connections reach the workers: <c>reuseport</c> or <c>proxy</c>.
+    /// Defaults to <c>reuseport</c> on Linux and <c>proxy</c> elsewhere.
+    /// </summary>
+    public string? Mode { get; set; }
+
+    /// <summary>
+    /// The worker program: an executable or a <c>.dll</c> run with <c>dotnet</c>. Defaults to the
+    /// Worker published beside the primary, or in development to the Worker project's build output.
+    /// </summary>
+    public string? WorkerPath { get; set; }
+
+    /// <summary>
+    /// Folder for the per-worker management sockets and the control socket, created with mode 0700.
+    /// Defaults to <c>$XDG_RUNTIME_DIR</c>, else the temp folder, plus <c>clustertemplate-&lt;port&gt;</c>.
+    /// </summary>
+    public string? RuntimeDirectory { get; set; }
+
+    /// <summary>Time the workers get to finish in-flight requests on a planned stop before they are killed. Defaults to 30 s.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Sets <c>DOTNET_PROCESSOR_COUNT</c> of each worker to its share of the cores, so N runtimes do not
+    /// each size their thread pool and GC for the whole machine. Defaults to <c>true</c>.
+    /// </summary>
+    public bool ShareProcessors { get; set; } = true;
+
+    /// <summary>Extra environment variables for every worker.</summary>
+    public Dictionary<string, string> Environment { get; set; } = [];
+
+    /// <summary>Crash restart backoff and crash-loop guard.</summary>
+    public RestartOptions Restart { get; set; } = new();
+
+    /// <summary>Liveness and readiness probing.</summary>
+    public HealthProbeOptions Health { get; set; } = new();
+}

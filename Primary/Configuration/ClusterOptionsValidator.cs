@@ -1,0 +1,103 @@
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Configuration;
+
+/// <summary>
+/// Checks the <c>Cluster</c> settings before anything starts. Each failure is one line that names
+/// the setting, what it was and what it accepts.
+/// </summary>
+internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.Workers is < ClusterOptions.MinWorkers or > ClusterOptions.MaxWorkers)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Workers", options.Workers.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var portInRange = options.Port is >= 1 and <= 65535;
+        if (!portInRange)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Port", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (!ListenerModes.TryParse(options.Mode, out var mode))
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Mode", options.Mode));
+        }
+        else if (mode == ClusterListenerMode.ReusePort && !ReusePortListenSocket.IsSupported)
+        {
+            failures.Add($"Cluster:Mode 'reuseport' needs Linux (SO_REUSEPORT balancing); accepted here: proxy.");
+        }
+
+        if (!locator.TryLocate(options.WorkerPath, out _, out var searched))
+        {
+            failures.Add($"Cluster:WorkerPath: worker program not found (looked in {searched}); set it to the Worker's executable or .dll.");
+        }
+
+        if (options.DrainTimeout <= TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:DrainTimeout", options.DrainTimeout.ToString()));
+        }
+
+        ValidateRestart(options.Restart, failures);
+        ValidateHealth(options.Health, failures);
+
+        if (portInRange && failures.Count == 0 && PortAvailability.IsTaken(options.Port))
+        {
+            failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateRestart(RestartOptions restart, List<string> failures)
+    {
+        if (restart.BaseDelay < TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Restart:BaseDelay", restart.BaseDelay.ToString()));
+        }
+
+        if (restart.Factor < 1)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Restart:Factor", restart.Factor.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (restart.MaxDelay < restart.BaseDelay)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Restart:MaxDelay", restart.MaxDelay.ToString()));
+        }
+
+        if (restart.CrashLoopMaxRestarts < 1)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Restart:CrashLoopMaxRestarts", restart.CrashLoopMaxRestarts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void ValidateHealth(HealthProbeOptions health, List<string> failures)
+    {
+        if (health.Interval <= TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Health:Interval", health.Interval.ToString()));
+        }
+
+        if (health.Timeout <= TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Health:Timeout", health.Timeout.ToString()));
+        }
+
+        if (health.FailureThreshold < 1)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Health:FailureThreshold", health.FailureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (health.StartupTimeout <= TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:Health:StartupTimeout", health.StartupTimeout.ToString()));
+        }
+    }
+}

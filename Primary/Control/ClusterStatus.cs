@@ -1,0 +1,10 @@
+using ClusterTemplate.Primary.Supervision;
+
+namespace ClusterTemplate.Primary.Control;
+
+/// <summary>The answer to a status request: the cluster's settings and its worker table.</summary>
+/// <param name="ProcessId">The primary's pid.</param>
+/// <param name="Port">The public port.</param>
+/// <param name="Mode">The listener mode.</param>
+/// <param name="Workers">One row per worker slot.</param>
+public sealed record ClusterStatus(int ProcessId, int Port, string Mode, IReadOnlyList<WorkerSnapshot> Workers);

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Supervision;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Control;
+
+/// <summary>
+/// The control API, served only on the primary's control socket (a Unix domain socket in a 0700
+/// folder): the command-line client and the AppHost use it.
+/// </summary>
+public static class ControlApi
+{
+    /// <summary>Routes of the control API, for clients.</summary>
+    public static class Routes
+    {
+        /// <summary>GET: the worker table.</summary>
+        public const string Status = "/control/status";
+
+        /// <summary>GET: lifecycle events as newline-delimited JSON, as they happen.</summary>
+        public const string Events = "/control/events";
+
+        /// <summary>POST: rolling restart of all workers.</summary>
+        public const string Reload = "/control/reload";
+
+        /// <summary>POST <c>/control/scale/{count}</c>: scale to a number of workers.</summary>
+        public const string Scale = "/control/scale/{count:int}";
+
+        /// <summary>POST <c>/control/workers/{id}/restart</c>: replace one worker.</summary>
+        public const string RestartWorker = "/control/workers/{id:int}/restart";
+    }
+
+    /// <summary>Serves the control API on connections that came in over the control socket, and only there.</summary>
+    public static IApplicationBuilder UseClusterControl(this IApplicationBuilder app) =>
+        app.MapWhen(ControlConnectionFeature.IsControl, control =>
+        {
+            control.UseRouting();
+            control.UseEndpoints(endpoints => endpoints.MapClusterControl());
+        });
+
+    private static void MapClusterControl(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
+            new ClusterStatus(Environment.ProcessId, options.Value.Port, ListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
+
+        endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, CancellationToken cancellationToken) =>
+        {
+            context.Response.ContentType = "application/x-ndjson";
+            await context.Response.Body.FlushAsync(cancellationToken);
+            var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+            await foreach (var item in events.SubscribeAsync(cancellationToken))
+            {
+                await JsonSerializer.SerializeAsync(context.Response.Body, item, options, cancellationToken);
+                await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                await context.Response.Body.FlushAsync(cancellationToken);
+            }
+        });
+
+        endpoints.MapPost(Routes.Reload, async (ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+            ToResult(await supervisor.RollingRestartAsync(cancellationToken)));
+
+        endpoints.MapPost(Routes.Scale, async (int count, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+            ToResult(await supervisor.ScaleAsync(count, cancellationToken)));
+
+        endpoints.MapPost(Routes.RestartWorker, async (int id, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+            ToResult(await supervisor.RestartWorkerAsync(id, cancellationToken)));
+    }
+
+    private static IResult ToResult(ClusterOperationResult result) =>
+        result.Succeeded ? Results.Ok(result) : Results.Json(result, statusCode: StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,23 @@
+using ClusterTemplate.ServiceDefaults.Cluster;
+
+namespace ClusterTemplate.Primary.Health;
+
+/// <summary>Talks to one worker's private management endpoint.</summary>
+public interface IWorkerManagementClient : IDisposable
+{
+    /// <summary>The liveness probe: true when the worker answered healthy before <paramref name="cancellationToken"/> fired.</summary>
+    Task<bool> IsAliveAsync(CancellationToken cancellationToken);
+
+    /// <summary>The readiness probe: true when the worker takes traffic.</summary>
+    Task<bool> IsReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>The worker's report about itself, or null if it did not answer.</summary>
+    Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Creates a management client for a worker's socket.</summary>
+public interface IWorkerManagementClientFactory
+{
+    /// <summary>Creates a client bound to the management socket at <paramref name="socketPath"/>.</summary>
+    IWorkerManagementClient Create(string socketPath);
+}

@@ -1,0 +1,72 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using ClusterTemplate.ServiceDefaults.Cluster;
+
+namespace ClusterTemplate.Primary.Health;
+
+/// <summary>HTTP/1.1 over the worker's Unix domain socket: reachable only by processes of the primary's user.</summary>
+internal sealed class UnixSocketManagementClient : IWorkerManagementClient
+{
+    private readonly HttpClient _client;
+
+    public UnixSocketManagementClient(string socketPath)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+            UseProxy = false,
+        };
+
+        _client = new HttpClient(handler) { BaseAddress = new Uri("http://worker"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/alive", cancellationToken);
+
+    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/ready", cancellationToken);
+
+    public async Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetFromJsonAsync<WorkerStatusReport>("/cluster/info", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<bool> SucceedsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Creates <see cref="UnixSocketManagementClient"/>s.</summary>
+internal sealed class UnixSocketManagementClientFactory : IWorkerManagementClientFactory
+{
+    public IWorkerManagementClient Create(string socketPath) => new UnixSocketManagementClient(socketPath);
+}

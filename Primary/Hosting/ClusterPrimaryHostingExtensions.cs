@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Control;
+using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Supervision;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Hosting;
+
+/// <summary>Registers the primary: settings, the worker launcher and probes, and the supervisor.</summary>
+public static class ClusterPrimaryHostingExtensions
+{
+    /// <summary>
+    /// Adds the cluster supervisor, its <c>Cluster</c> settings (bound from configuration, with the
+    /// short command-line forms, and validated at start) and the services it depends on.
+    /// </summary>
+    public static WebApplicationBuilder AddClusterPrimary(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddCommandLine(args, ClusterCommandLine.SwitchMappings);
+
+        var services = builder.Services;
+        services.AddOptions<ClusterOptions>()
+            .BindConfiguration(ClusterOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+
+        // Long enough for the workers' drain and the kill that follows it.
+        services.AddOptions<HostOptions>().Configure<IOptions<ClusterOptions>>((host, cluster) =>
+            host.ShutdownTimeout = cluster.Value.DrainTimeout + cluster.Value.Health.StopGracePeriod + TimeSpan.FromSeconds(5));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkerProgramLocator>();
+        services.TryAddSingleton<ClusterRuntimeDirectory>();
+        services.TryAddSingleton<ClusterEvents>();
+        services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
+        services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
+        services.TryAddSingleton<ClusterSupervisor>();
+        services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.
+            var runtime = kestrel.ApplicationServices.GetRequiredService<ClusterRuntimeDirectory>();
+            kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.Use(next => connection =>
+            {
+                connection.Features.Set(ControlConnectionFeature.Instance);
+                return next(connection);
+            }));
+        });
+
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHostedService<ReloadSignalHandler>();
+
+        return builder;
+    }
+}

@@ -1,0 +1,8 @@
+namespace ClusterTemplate.Primary.Processes;
+
+/// <summary>Starts worker processes. The supervisor depends only on this, so its policies can be tested without processes.</summary>
+public interface IWorkerLauncher
+{
+    /// <summary>Starts one worker process.</summary>
+    IWorkerProcess Start(WorkerLaunchSpec spec);
+}

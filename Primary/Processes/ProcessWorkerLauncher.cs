@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using ClusterTemplate.Primary.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Processes;
+
+/// <summary>Starts workers as child processes of the primary.</summary>
+internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator) : IWorkerLauncher
+{
+    // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong address.
+    private static readonly string[] s_notInherited = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "HTTP_PORTS", "HTTPS_PORTS", "DOTNET_LAUNCH_PROFILE"];
+
+    private readonly WorkerProgram _program = locator.TryLocate(options.Value.WorkerPath, out var program, out _)
+        ? program
+        : throw new InvalidOperationException("The worker program was not found; options validation should have stopped the start.");
+
+    public IWorkerProcess Start(WorkerLaunchSpec spec)
+    {
+        var startInfo = new ProcessStartInfo(_program.FileName)
+        {
+            WorkingDirectory = _program.WorkingDirectory,
+            UseShellExecute = false,
+
+            // The primary holds the worker's stdin open for the worker's life: its end-of-file is how
+            // a worker learns that its primary died, even by SIGKILL.
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        foreach (var argument in _program.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in s_notInherited)
+        {
+            startInfo.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in spec.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return OsWorkerProcess.Start(startInfo, spec.WorkerId);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+
+namespace ClusterTemplate.Primary.Supervision;
+
+public sealed partial class ClusterSupervisor
+{
+    /// <summary>
+    /// Replaces one worker the zero-downtime way: its replacement starts and must pass its readiness
+    /// probe before the old process is drained and stopped. If the replacement does not become ready,
+    /// it is stopped and the old process keeps serving.
+    /// </summary>
+    public async Task<ClusterOperationResult> RestartWorkerAsync(int workerId, CancellationToken cancellationToken = default)
+    {
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _operations.Release();
+        }
+    }
+
+    /// <summary>Replaces every worker, one at a time; stops at the first replacement that fails.</summary>
+    public async Task<ClusterOperationResult> RollingRestartAsync(CancellationToken cancellationToken = default)
+    {
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ids = GetWorkers().Select(worker => worker.WorkerId).ToArray();
+            Log.RolloutStarting(_logger, ids.Length);
+            foreach (var id in ids)
+            {
+                var result = await ReplaceAsync(id, "rolling restart", cancellationToken).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    var message = $"rolling restart stopped at worker {id}: {result.Message}";
+                    Log.RolloutFailed(_logger, message);
+                    return new ClusterOperationResult(false, message);
+                }
+            }
+
+            Log.RolloutCompleted(_logger, ids.Length);
+            return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"replaced {ids.Length} workers"));
+        }
+        finally
+        {
+            _operations.Release();
+        }
+    }
+
+    /// <summary>Scales the cluster to <paramref name="count"/> workers; removed workers are drained.</summary>
+    public async Task<ClusterOperationResult> ScaleAsync(int count, CancellationToken cancellationToken = default)
+    {
+        if (count is < Configuration.ClusterOptions.MinWorkers or > Configuration.ClusterOptions.MaxWorkers)
+        {
+            return new ClusterOperationResult(false, Configuration.SettingErrors.Describe("Cluster:Workers", count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            List<WorkerSlot> removed = [];
+            int before;
+            lock (_slots)
+            {
+                before = _slots.Count;
+                for (var id = 1; _slots.Count < count; id++)
+                {
+                    if (!_slots.ContainsKey(id))
+                    {
+                        AddSlot(id);
+                    }
+                }
+
+                while (_slots.Count > count)
+                {
+                    var last = _slots.Last();
+                    _slots.Remove(last.Key);
+                    removed.Add(last.Value);
+                }
+            }
+
+            Log.Scaling(_logger, before, count);
+            await Task.WhenAll(removed.Select(RetireAsync)).ConfigureAwait(false);
+            return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers"));
+        }
+        finally
+        {
+            _operations.Release();
+        }
+    }
+
+    private async Task RetireAsync(WorkerSlot slot)
+    {
+        await slot.Retired.CancelAsync().ConfigureAwait(false);
+        await slot.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (slot.Current is { } instance)
+            {
+                await StopInstanceAsync(slot, instance, _options.DrainTimeout).ConfigureAwait(false);
+            }
+
+            slot.State = WorkerState.Stopped;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+    }
+
+    private async Task<ClusterOperationResult> ReplaceAsync(int workerId, string reason, CancellationToken cancellationToken)
+    {
+        WorkerSlot? slot;
+        lock (_slots)
+        {
+            _slots.TryGetValue(workerId, out slot);
+        }
+
+        if (slot is null)
+        {
+            return new ClusterOperationResult(false, string.Create(CultureInfo.InvariantCulture, $"no worker {workerId}"));
+        }
+
+        WorkerInstance? old;
+        WorkerInstance replacement;
+        await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            old = slot.Current;
+            replacement = StartInstance(slot, makeCurrent: false);
+            Log.Replacing(_logger, workerId, old?.Process.ProcessId ?? 0, replacement.Process.ProcessId, reason);
+
+            if (!await replacement.Ready.WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                replacement.MarkPlannedStop();
+                await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                var exit = await replacement.Process.Exited.ConfigureAwait(false);
+                var lastLines = string.Join(" | ", replacement.Process.RecentOutput.TakeLast(3));
+                var failure = $"replacement pid {replacement.Process.ProcessId} was not ready ({replacement.FailureReason ?? exit.ToString()}); last output: {lastLines}";
+                Log.ReplacementFailed(_logger, workerId, failure);
+                replacement.Dispose();
+                return new ClusterOperationResult(false, failure);
+            }
+
+            slot.SetCurrent(replacement, signalLoop: true);
+            slot.State = WorkerState.Running;
+        }
+        finally
+        {
+            slot.Gate.Release();
+        }
+
+        // Drained outside the slot's gate, so the slot loop already watches (and restarts) the replacement.
+        if (old is not null)
+        {
+            await StopInstanceAsync(slot, old, _options.DrainTimeout).ConfigureAwait(false);
+        }
+
+        return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture,
+            $"worker {workerId}: pid {old?.Process.ProcessId ?? 0} replaced by pid {replacement.Process.ProcessId} (generation {replacement.Generation})"));
+    }
+}

@@ -1,0 +1,384 @@
+using System.Globalization;
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Supervision.Policies;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Supervision;
+
+/// <summary>
+/// Starts the workers, restarts them when they crash or fail their probes, replaces them without
+/// dropping below N-1 serving, scales the cluster, and stops them all when the primary stops.
+/// </summary>
+public sealed partial class ClusterSupervisor : BackgroundService
+{
+    private static readonly TimeSpan s_readinessPollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly ClusterOptions _options;
+    private readonly ClusterListenerMode _mode;
+    private readonly IWorkerLauncher _launcher;
+    private readonly IWorkerManagementClientFactory _managementClients;
+    private readonly ClusterRuntimeDirectory _runtimeDirectory;
+    private readonly ClusterEvents _events;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClusterSupervisor> _logger;
+    private readonly SortedDictionary<int, WorkerSlot> _slots = [];
+    private readonly SemaphoreSlim _operations = new(1, 1);
+    private CancellationToken _stopping;
+
+    /// <summary>Creates the supervisor; the workers start when the host starts.</summary>
+    public ClusterSupervisor(
+        IOptions<ClusterOptions> options,
+        IWorkerLauncher launcher,
+        IWorkerManagementClientFactory managementClients,
+        ClusterRuntimeDirectory runtimeDirectory,
+        ClusterEvents events,
+        TimeProvider timeProvider,
+        ILogger<ClusterSupervisor> logger)
+    {
+        _options = options.Value;
+        _mode = _options.Resolve();
+        _launcher = launcher;
+        _managementClients = managementClients;
+        _runtimeDirectory = runtimeDirectory;
+        _events = events;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The worker table: one row per slot.</summary>
+    public IReadOnlyList<WorkerSnapshot> GetWorkers()
+    {
+        lock (_slots)
+        {
+            return [.. _slots.Values.Select(slot => slot.ToSnapshot())];
+        }
+    }
+
+    /// <summary>The live workers that pass their readiness probe, for the proxy's destination list.</summary>
+    internal IReadOnlyList<WorkerSnapshot> GetReadyWorkers() =>
+        [.. GetWorkers().Where(worker => worker.State == WorkerState.Running && worker.Port > 0)];
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        Log.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, ListenerModes.Name(_mode), ListenerModes.Describe(_mode, _options.Mode));
+        lock (_slots)
+        {
+            for (var id = 1; id <= _options.Workers; id++)
+            {
+                AddSlot(id);
+            }
+        }
+
+        await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        WorkerSlot[] slots;
+        lock (_slots)
+        {
+            slots = [.. _slots.Values];
+        }
+
+        Log.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
+        await Task.WhenAll(slots.Select(async slot =>
+        {
+            await slot.Retired.CancelAsync().ConfigureAwait(false);
+            if (slot.Current is { } instance)
+            {
+                await StopInstanceAsync(slot, instance, _options.DrainTimeout).ConfigureAwait(false);
+            }
+
+            slot.State = WorkerState.Stopped;
+        })).ConfigureAwait(false);
+    }
+
+    private void AddSlot(int id)
+    {
+        var slot = new WorkerSlot(id, _options.Restart);
+        _slots[id] = slot;
+        slot.Loop = Task.Run(() => RunSlotAsync(slot));
+    }
+
+    /// <summary>
+    /// Keeps one process in the slot: starts it, waits for it to exit, and after an unplanned exit
+    /// starts it again after the backoff (or, in a crash loop, after the capped interval).
+    /// </summary>
+    private async Task RunSlotAsync(WorkerSlot slot)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, slot.Retired.Token);
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            WorkerInstance current;
+            await slot.Gate.WaitAsync(token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                current = slot.Current ?? StartInstance(slot, makeCurrent: true);
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
+
+            var swapped = slot.Swapped;
+            await Task.WhenAny(current.Process.Exited, swapped, Task.Delay(Timeout.Infinite, token)).ConfigureAwait(false);
+            if (token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!current.Process.Exited.IsCompleted || current.PlannedStop || !ReferenceEquals(slot.Current, current))
+            {
+                // Replaced on purpose: watch the process that fills the slot now.
+                continue;
+            }
+
+            var exit = await current.Process.Exited.ConfigureAwait(false);
+            var delay = OnUnplannedExit(slot, current, exit);
+            await Task.Delay(delay, _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private TimeSpan OnUnplannedExit(WorkerSlot slot, WorkerInstance instance, WorkerExit exit)
+    {
+        var now = _time.GetUtcNow();
+        var uptime = now - instance.StartedAt;
+        var reason = instance.FailureReason is { } failure ? $"{failure}; {exit}" : exit.ToString();
+
+        slot.SetCurrent(null, signalLoop: false);
+        slot.LastExitReason = reason;
+        slot.Restarts++;
+        instance.Dispose();
+        Log.WorkerExited(_logger, slot.WorkerId, instance.Process.ProcessId, reason, uptime.TotalSeconds);
+        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
+
+        if (uptime >= _options.Restart.StableAfter)
+        {
+            slot.CrashLoop.Reset();
+        }
+
+        var delay = slot.Backoff.NextDelay(uptime);
+        if (slot.CrashLoop.RecordRestart(now))
+        {
+            delay = _options.Restart.MaxDelay;
+            slot.State = WorkerState.Failed;
+            Log.CrashLoop(_logger, slot.WorkerId, _options.Restart.CrashLoopMaxRestarts, _options.Restart.CrashLoopWindow.TotalSeconds, delay.TotalSeconds);
+            Publish(WorkerEventKind.Failed, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"crash loop; retrying every {delay.TotalSeconds:0.#} s");
+        }
+        else
+        {
+            slot.State = WorkerState.Restarting;
+            Log.Restarting(_logger, slot.WorkerId, delay.TotalMilliseconds, slot.Backoff.ConsecutiveCrashes);
+            Publish(WorkerEventKind.Restarting, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"in {delay.TotalMilliseconds:0} ms");
+        }
+
+        return delay;
+    }
+
+    private WorkerInstance StartInstance(WorkerSlot slot, bool makeCurrent)
+    {
+        var generation = ++slot.Generation;
+        var socketPath = _runtimeDirectory.ManagementSocketPath(slot.WorkerId, generation);
+        var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, WorkerEnvironment(slot.WorkerId, generation, socketPath));
+        var process = _launcher.Start(spec);
+        var instance = new WorkerInstance(slot.WorkerId, generation, process, _managementClients.Create(socketPath), _time.GetUtcNow());
+        if (makeCurrent)
+        {
+            slot.SetCurrent(instance, signalLoop: false);
+            if (slot.State != WorkerState.Failed)
+            {
+                slot.State = WorkerState.Starting;
+            }
+        }
+
+        Log.WorkerStarted(_logger, slot.WorkerId, process.ProcessId, generation);
+        Publish(WorkerEventKind.Started, slot.WorkerId, generation, process.ProcessId);
+        _ = Task.Run(() => MonitorAsync(slot, instance));
+        return instance;
+    }
+
+    private Dictionary<string, string> WorkerEnvironment(int workerId, int generation, string socketPath)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Mode] = ListenerModes.Name(_mode),
+            [ClusterEnvironment.Port] = _options.Port.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.ManagementSocket] = socketPath,
+            [ClusterEnvironment.DrainTimeoutSeconds] = _options.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+
+        if (_options.ShareProcessors && Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is null)
+        {
+            // N runtimes that each size their thread pool and server GC for every core fight over them.
+            var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)_options.Workers));
+            environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (name, value) in _options.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    /// <summary>Waits for the worker's readiness, then probes its liveness until it exits or is replaced.</summary>
+    private async Task MonitorAsync(WorkerSlot slot, WorkerInstance instance)
+    {
+        var token = instance.MonitorToken;
+        try
+        {
+            if (!await WaitUntilReadyAsync(instance, token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            instance.LastReport = await instance.Management.GetStatusAsync(token).ConfigureAwait(false);
+            instance.Port = instance.LastReport?.Port ?? _options.Port;
+            if (ReferenceEquals(slot.Current, instance))
+            {
+                slot.State = WorkerState.Running;
+            }
+
+            instance.SetReady(true);
+            Log.WorkerListening(_logger, slot.WorkerId, instance.Process.ProcessId, instance.Port);
+            Publish(WorkerEventKind.Listening, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"port {instance.Port}");
+
+            await ProbeLivenessAsync(slot, instance, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task<bool> WaitUntilReadyAsync(WorkerInstance instance, CancellationToken token)
+    {
+        var deadline = _time.GetUtcNow() + _options.Health.StartupTimeout;
+        while (!instance.Process.Exited.IsCompleted)
+        {
+            if (await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                var reason = $"not ready within {_options.Health.StartupTimeout.TotalSeconds:0.#} s";
+                instance.MarkFailed(reason);
+                instance.SetReady(false);
+                Log.StartTimedOut(_logger, instance.WorkerId, instance.Process.ProcessId, reason);
+                await TerminateAsync(instance, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                return false;
+            }
+
+            await Task.Delay(s_readinessPollInterval, _time, token).ConfigureAwait(false);
+        }
+
+        instance.SetReady(false);
+        return false;
+    }
+
+    private async Task ProbeLivenessAsync(WorkerSlot slot, WorkerInstance instance, CancellationToken token)
+    {
+        var policy = new ConsecutiveFailuresHealthPolicy(_options.Health.FailureThreshold);
+        while (!instance.Process.Exited.IsCompleted)
+        {
+            await Task.Delay(_options.Health.Interval, _time, token).ConfigureAwait(false);
+            if (instance.Process.Exited.IsCompleted || instance.PlannedStop)
+            {
+                return;
+            }
+
+            var alive = await ProbeAsync(instance.Management.IsAliveAsync, token).ConfigureAwait(false);
+            instance.Healthy = alive;
+            if (alive && slot.CrashLoop.IsTripped && _time.GetUtcNow() - instance.StartedAt >= _options.Restart.StableAfter)
+            {
+                slot.CrashLoop.Reset();
+            }
+
+            if (!policy.RecordProbe(alive))
+            {
+                if (alive && await instance.Management.GetStatusAsync(token).ConfigureAwait(false) is { } report)
+                {
+                    instance.LastReport = report;
+                }
+
+                continue;
+            }
+
+            var reason = $"liveness probe failed {policy.ConsecutiveFailures} times in a row (timeout {_options.Health.Timeout.TotalSeconds:0.#} s)";
+            instance.MarkFailed(reason);
+            Log.WorkerUnhealthy(_logger, slot.WorkerId, instance.Process.ProcessId, reason);
+            Publish(WorkerEventKind.Unhealthy, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
+            await TerminateAsync(instance, _options.Health.StopGracePeriod).ConfigureAwait(false);
+            return;
+        }
+    }
+
+    private async Task<bool> ProbeAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken token)
+    {
+        using var timeout = new CancellationTokenSource(_options.Health.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+        var result = await probe(linked.Token).ConfigureAwait(false);
+        token.ThrowIfCancellationRequested();
+        return result;
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if the process is still there after <paramref name="grace"/>.</summary>
+    private async Task TerminateAsync(WorkerInstance instance, TimeSpan grace)
+    {
+        instance.Process.RequestStop();
+        using var timeout = new CancellationTokenSource(grace, _time);
+        await ((Task)instance.Process.Exited).WaitAsync(timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!instance.Process.Exited.IsCompleted)
+        {
+            Log.Killing(_logger, instance.WorkerId, instance.Process.ProcessId, grace.TotalSeconds);
+            instance.Process.Kill();
+            await instance.Process.Exited.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A planned stop: the exit is expected, the process drains, and is killed after <paramref name="drain"/>.</summary>
+    private async Task StopInstanceAsync(WorkerSlot slot, WorkerInstance instance, TimeSpan drain)
+    {
+        instance.MarkPlannedStop();
+        if (ReferenceEquals(slot.Current, instance))
+        {
+            slot.State = WorkerState.Stopping;
+        }
+
+        Log.WorkerStopping(_logger, slot.WorkerId, instance.Process.ProcessId);
+        Publish(WorkerEventKind.Stopping, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        await TerminateAsync(instance, drain).ConfigureAwait(false);
+        var exit = await instance.Process.Exited.ConfigureAwait(false);
+        Log.WorkerStopped(_logger, slot.WorkerId, instance.Process.ProcessId, exit.ToString());
+        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"stopped ({exit})");
+        instance.Dispose();
+    }
+
+    private void Publish(WorkerEventKind kind, int workerId, int generation, int processId, string? detail = null) =>
+        _events.Publish(new WorkerLifecycleEvent(kind, workerId, generation, processId, _time.GetUtcNow(), detail));
+}

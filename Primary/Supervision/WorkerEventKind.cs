@@ -1,0 +1,26 @@
+namespace ClusterTemplate.Primary.Supervision;
+
+/// <summary>What happened to a worker.</summary>
+public enum WorkerEventKind
+{
+    /// <summary>A worker process was started.</summary>
+    Started,
+
+    /// <summary>Its readiness probe passed: it serves the public port.</summary>
+    Listening,
+
+    /// <summary>Its liveness probe failed too often; it is being replaced.</summary>
+    Unhealthy,
+
+    /// <summary>Its process exited.</summary>
+    Exited,
+
+    /// <summary>It will be started again after a backoff.</summary>
+    Restarting,
+
+    /// <summary>Its slot is in a crash loop.</summary>
+    Failed,
+
+    /// <summary>It was asked to stop (planned: shutdown, replacement, scale down).</summary>
+    Stopping,
+}

@@ -1,0 +1,61 @@
+using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Processes;
+
+namespace ClusterTemplate.Primary.Supervision;
+
+/// <summary>One process incarnation of a worker slot, with what the primary has learnt about it.</summary>
+internal sealed class WorkerInstance(int workerId, int generation, IWorkerProcess process, IWorkerManagementClient management, DateTimeOffset startedAt) : IDisposable
+{
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _monitor = new();
+    private volatile bool _plannedStop;
+    private volatile string? _failureReason;
+
+    public int WorkerId { get; } = workerId;
+
+    public int Generation { get; } = generation;
+
+    public IWorkerProcess Process { get; } = process;
+
+    public IWorkerManagementClient Management { get; } = management;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>The port the worker's public endpoint is bound to, once its first status report arrived.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The worker's latest report about itself (requests served, memory).</summary>
+    public ClusterTemplate.ServiceDefaults.Cluster.WorkerStatusReport? LastReport { get; set; }
+
+    /// <summary>Whether the last liveness probe passed.</summary>
+    public bool Healthy { get; set; } = true;
+
+    /// <summary>Completes with true once the readiness probe passed, false if the process exited or timed out first.</summary>
+    public Task<bool> Ready => _ready.Task;
+
+    public bool IsReady => _ready.Task.IsCompletedSuccessfully && _ready.Task.Result;
+
+    /// <summary>Cancelled when the primary stops watching this process.</summary>
+    public CancellationToken MonitorToken => _monitor.Token;
+
+    /// <summary>Set when the primary stops this process on purpose: its exit is not a crash.</summary>
+    public bool PlannedStop => _plannedStop;
+
+    /// <summary>Why the primary stopped this process against its will (failed probes, start timeout).</summary>
+    public string? FailureReason => _failureReason;
+
+    public void MarkPlannedStop() => _plannedStop = true;
+
+    public void MarkFailed(string reason) => _failureReason ??= reason;
+
+    public void SetReady(bool ready) => _ready.TrySetResult(ready);
+
+    public void Dispose()
+    {
+        _ready.TrySetResult(false);
+        _monitor.Cancel();
+        _monitor.Dispose();
+        Management.Dispose();
+        Process.Dispose();
+    }
+}

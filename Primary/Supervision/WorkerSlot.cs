@@ -1,0 +1,66 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Supervision.Policies;
+
+namespace ClusterTemplate.Primary.Supervision;
+
+/// <summary>
+/// One place in the cluster (worker id 1..N): the process that fills it now, and the history that
+/// drives its restart policy.
+/// </summary>
+internal sealed class WorkerSlot(int workerId, RestartOptions restart)
+{
+    private TaskCompletionSource _swapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int WorkerId { get; } = workerId;
+
+    public RestartBackoff Backoff { get; } = new(restart);
+
+    public CrashLoopGuard CrashLoop { get; } = new(restart);
+
+    /// <summary>Serializes the operations that change which process fills the slot.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Stops this slot's loop when the slot is removed by a scale down.</summary>
+    public CancellationTokenSource Retired { get; } = new();
+
+    public WorkerInstance? Current { get; private set; }
+
+    public int Generation { get; set; }
+
+    public int Restarts { get; set; }
+
+    public WorkerState State { get; set; } = WorkerState.Starting;
+
+    public string? LastExitReason { get; set; }
+
+    public Task? Loop { get; set; }
+
+    /// <summary>Completes when <see cref="Current"/> was replaced, so the slot loop watches the new process.</summary>
+    public Task Swapped => Volatile.Read(ref _swapped).Task;
+
+    public void SetCurrent(WorkerInstance? instance, bool signalLoop)
+    {
+        Current = instance;
+        if (signalLoop)
+        {
+            Interlocked.Exchange(ref _swapped, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    public WorkerSnapshot ToSnapshot()
+    {
+        var current = Current;
+        return new WorkerSnapshot(
+            WorkerId,
+            Generation,
+            current?.Process.ProcessId ?? 0,
+            State,
+            current is { Healthy: true } && current.IsReady,
+            Restarts,
+            current?.StartedAt,
+            LastExitReason,
+            current?.Port ?? 0,
+            current?.LastReport?.RequestsServed ?? 0,
+            current?.LastReport?.WorkingSetBytes ?? 0);
+    }
+}

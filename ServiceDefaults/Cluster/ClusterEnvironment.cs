@@ -1,0 +1,30 @@
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// The environment contract between the primary and the workers it starts.
+/// The primary sets these variables on every worker process; a process without
+/// <see cref="WorkerId"/> runs as a plain, single-process app.
+/// </summary>
+public static class ClusterEnvironment
+{
+    /// <summary>The worker's slot number, 1..N. Its presence means "running under a primary".</summary>
+    public const string WorkerId = "CLUSTER_WORKER_ID";
+
+    /// <summary>How many times the slot has been (re)started, starting at 1.</summary>
+    public const string Generation = "CLUSTER_WORKER_GENERATION";
+
+    /// <summary>How the worker receives public traffic: <c>reuseport</c> or <c>proxy</c>.</summary>
+    public const string Mode = "CLUSTER_MODE";
+
+    /// <summary>The public port (reuseport mode) that every worker binds with SO_REUSEPORT.</summary>
+    public const string Port = "CLUSTER_PORT";
+
+    /// <summary>The Unix domain socket on which the worker serves its private management endpoint.</summary>
+    public const string ManagementSocket = "CLUSTER_MANAGEMENT_SOCKET";
+
+    /// <summary>Seconds the worker gets to finish in-flight requests when asked to stop.</summary>
+    public const string DrainTimeoutSeconds = "CLUSTER_DRAIN_TIMEOUT_SECONDS";
+
+    /// <summary>When <c>true</c>, the worker maps fault-injection endpoints used by the tests. Off by default.</summary>
+    public const string FaultInjection = "CLUSTER_FAULT_INJECTION";
+}

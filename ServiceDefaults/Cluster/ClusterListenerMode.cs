@@ -1,0 +1,11 @@
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>How connections on the public port reach the workers.</summary>
+public enum ClusterListenerMode
+{
+    /// <summary>Every worker binds the public port with SO_REUSEPORT and the kernel spreads connections.</summary>
+    ReusePort,
+
+    /// <summary>The primary serves the public port with YARP and forwards to workers on private loopback ports.</summary>
+    Proxy,
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// Who this process is inside the cluster, read once from the environment the primary set.
+/// Registered as a singleton by <c>AddServiceDefaults()</c>; standalone processes get worker id 0.
+/// </summary>
+public sealed class ClusterWorkerContext
+{
+    /// <summary>The slot number (1..N) under a primary; 0 when the app runs alone.</summary>
+    public int WorkerId { get; init; }
+
+    /// <summary>How many times this slot has been started, 1 for the first start; 0 when alone.</summary>
+    public int Generation { get; init; }
+
+    /// <summary>This process's id.</summary>
+    public int ProcessId { get; init; } = Environment.ProcessId;
+
+    /// <summary>Whether a primary started this process.</summary>
+    public bool IsUnderPrimary => WorkerId > 0;
+
+    /// <summary>How public traffic reaches this worker.</summary>
+    public ClusterListenerMode Mode { get; init; }
+
+    /// <summary>The public port to bind with SO_REUSEPORT in <see cref="ClusterListenerMode.ReusePort"/> mode.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
+    public string? ManagementSocketPath { get; init; }
+
+    /// <summary>How long in-flight requests may run once the worker is asked to stop.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the test-only fault-injection endpoints are mapped.</summary>
+    public bool FaultInjection { get; init; }
+
+    /// <summary>Reads the context from environment variables (see <see cref="ClusterEnvironment"/>).</summary>
+    public static ClusterWorkerContext FromEnvironment(Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        var workerId = ParseInt(read(ClusterEnvironment.WorkerId));
+        if (workerId <= 0)
+        {
+            return new ClusterWorkerContext
+            {
+                FaultInjection = IsTrue(read(ClusterEnvironment.FaultInjection)),
+            };
+        }
+
+        var drainSeconds = double.TryParse(read(ClusterEnvironment.DrainTimeoutSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? seconds
+            : 30;
+
+        return new ClusterWorkerContext
+        {
+            WorkerId = workerId,
+            Generation = Math.Max(1, ParseInt(read(ClusterEnvironment.Generation))),
+            Mode = string.Equals(read(ClusterEnvironment.Mode), "proxy", StringComparison.OrdinalIgnoreCase)
+                ? ClusterListenerMode.Proxy
+                : ClusterListenerMode.ReusePort,
+            Port = ParseInt(read(ClusterEnvironment.Port)),
+            ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
+            DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
+            FaultInjection = IsTrue(read(ClusterEnvironment.FaultInjection)),
+        };
+    }
+
+    private static int ParseInt(string? value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var result) ? result : 0;
+
+    private static bool IsTrue(string? value) =>
+        string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1";
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Worker-side cluster wiring: how a worker listens, is probed and follows its primary.</summary>
+public static class ClusterWorkerHostingExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ClusterWorkerContext"/> and, when a primary started this process,
+    /// binds the public endpoint (SO_REUSEPORT or a private loopback port), the private management
+    /// socket, the drain timeout and the watchdog that stops the worker when the primary is gone.
+    /// Without a primary nothing changes: the app is a plain single-process ASP.NET Core app.
+    /// </summary>
+    public static TBuilder AddClusterWorker<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var context = ClusterWorkerContext.FromEnvironment();
+        builder.Services.TryAddSingleton(context);
+        builder.Services.TryAddSingleton<WorkerRequestCounter>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddTransient<IStartupFilter, ClusterWorkerStartupFilter>();
+
+        if (!context.IsUnderPrimary)
+        {
+            return builder;
+        }
+
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout);
+        builder.Services.AddHostedService<PrimaryWatchdog>();
+        builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            if (context.Mode == ClusterListenerMode.ReusePort)
+            {
+                kestrel.ListenAnyIP(context.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+            }
+
+            if (context.ManagementSocketPath is { Length: > 0 } socketPath)
+            {
+                kestrel.ListenUnixSocket(socketPath, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => connection =>
+                    {
+                        connection.Features.Set(ManagementConnectionFeature.Instance);
+                        return next(connection);
+                    });
+                });
+            }
+        });
+
+        if (context.Mode == ClusterListenerMode.ReusePort)
+        {
+            builder.Services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = ReusePortListenSocket.Create);
+        }
+
+        return builder;
+    }
+}

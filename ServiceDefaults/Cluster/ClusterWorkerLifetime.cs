@@ -1,0 +1,42 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// The host lifetime of a worker under a primary. SIGTERM (from the primary) stops the worker
+/// gracefully. SIGINT is ignored: Ctrl+C in a terminal reaches the whole process group, and the
+/// primary, not each worker on its own, decides the order in which the cluster drains.
+/// </summary>
+internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime) : IHostLifetime, IDisposable
+{
+    private readonly List<PosixSignalRegistration> _registrations = [];
+
+    public Task WaitForStartAsync(CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, static context => context.Cancel = true));
+            _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop));
+            _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
+        }
+    }
+
+    private void Stop(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// Puts the worker identity headers and the request counter in front of the app's own pipeline,
+/// whatever order the app's <c>Program.cs</c> calls things in.
+/// </summary>
+internal sealed class ClusterWorkerStartupFilter(ClusterWorkerContext context, WorkerRequestCounter counter) : IStartupFilter
+{
+    /// <summary>Names the worker that answered; present on every public response.</summary>
+    public const string WorkerIdHeader = "X-Cluster-Worker-Id";
+
+    /// <summary>Names the process that answered; present on every public response.</summary>
+    public const string ProcessIdHeader = "X-Cluster-Worker-Pid";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        var workerId = context.WorkerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var processId = context.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app.Use(async (httpContext, nextMiddleware) =>
+        {
+            if (httpContext.Features.Get<ManagementConnectionFeature>() is not null)
+            {
+                await nextMiddleware(httpContext);
+                return;
+            }
+
+            httpContext.Response.Headers[WorkerIdHeader] = workerId;
+            httpContext.Response.Headers[ProcessIdHeader] = processId;
+            try
+            {
+                await nextMiddleware(httpContext);
+            }
+            finally
+            {
+                counter.Increment();
+            }
+        });
+        next(app);
+    };
+}

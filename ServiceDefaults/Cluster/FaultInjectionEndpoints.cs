@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// Test-only endpoints that make a worker misbehave on purpose. Mapped only when
+/// <see cref="ClusterEnvironment.FaultInjection"/> is <c>true</c>; never in a normal run.
+/// </summary>
+internal static class FaultInjectionEndpoints
+{
+    private static readonly List<byte[]> s_retained = [];
+
+    public static IEndpointRouteBuilder MapFaultInjection(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/fault");
+
+        // Starves the thread pool the way a blocking bug does: every pool thread, and every thread the
+        // pool adds later, ends up parked, so no request (the liveness probe included) is ever served again.
+        group.MapPost("/hang", static () =>
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+            }
+
+            return Results.Accepted();
+        });
+
+        group.MapGet("/slow", static async (int? ms) =>
+        {
+            // Deliberately ignores request abort: a slow request is the thing a drain must let finish.
+            await Task.Delay(ms ?? 3000, CancellationToken.None);
+            return Results.Text($"slept {ms ?? 3000} ms");
+        });
+
+        group.MapPost("/allocate", static (int? mb) =>
+        {
+            var size = (mb ?? 64) * 1024 * 1024;
+            var block = GC.AllocateUninitializedArray<byte>(size, pinned: false);
+            Array.Fill(block, (byte)1);
+            lock (s_retained)
+            {
+                s_retained.Add(block);
+            }
+
+            return Results.Text($"holding {s_retained.Count} blocks");
+        });
+
+        group.MapPost("/exit", static (int? code) =>
+        {
+            Environment.Exit(code ?? 3);
+            return Results.Ok();
+        });
+
+        return endpoints;
+    }
+}

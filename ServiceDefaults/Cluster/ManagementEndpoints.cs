@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// The private endpoints the primary probes. They answer only on the management socket:
+/// on the public port they do not exist.
+/// </summary>
+internal static class ManagementEndpoints
+{
+    /// <summary>Liveness: the process can still serve a request. Runs the checks tagged <c>live</c>.</summary>
+    public const string AlivePath = "/cluster/alive";
+
+    /// <summary>Readiness: the worker takes traffic. Fails while starting and while draining.</summary>
+    public const string ReadyPath = "/cluster/ready";
+
+    /// <summary>Identity, bound port and counters.</summary>
+    public const string InfoPath = "/cluster/info";
+
+    public static IEndpointRouteBuilder MapClusterManagement(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("").AddEndpointFilter(static async (invocation, next) =>
+            invocation.HttpContext.Features.Get<ManagementConnectionFeature>() is null
+                ? Results.NotFound()
+                : await next(invocation));
+
+        group.MapGet(AlivePath, static async (HealthCheckService health, CancellationToken ct) =>
+            ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
+
+        group.MapGet(ReadyPath, static async (HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken ct) =>
+        {
+            if (!lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return ToResult(await health.CheckHealthAsync(ct));
+        });
+
+        group.MapGet(InfoPath, static (ClusterWorkerContext context, WorkerRequestCounter counter, IServer server) =>
+        {
+            using var process = Process.GetCurrentProcess();
+            return Results.Ok(new WorkerStatusReport(
+                context.WorkerId,
+                context.Generation,
+                context.ProcessId,
+                PublicPort(server),
+                counter.Served,
+                process.WorkingSet64));
+        });
+
+        return endpoints;
+    }
+
+    private static IResult ToResult(HealthReport report) =>
+        Results.Text(report.Status.ToString(), statusCode: report.Status == HealthStatus.Unhealthy
+            ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status200OK);
+
+    private static int PublicPort(IServer server)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            if (!address.StartsWith("http://unix:", StringComparison.OrdinalIgnoreCase)
+                && BindingAddress.Parse(address) is { Port: > 0 } binding)
+            {
+                return binding.Port;
+            }
+        }
+
+        return 0;
+    }
+}

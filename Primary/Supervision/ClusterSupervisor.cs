@@ -14,7 +14,7 @@ namespace ClusterTemplate.Primary.Supervision;
 /// Starts the workers, restarts them when they crash or fail their probes, replaces them without
 /// dropping below N-1 serving, scales the cluster, and stops them all when the primary stops.
 /// </summary>
-public sealed partial class ClusterSupervisor : BackgroundService
+public sealed partial class ClusterSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan s_readinessPollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -28,7 +28,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
     private readonly ILogger<ClusterSupervisor> _logger;
     private readonly SortedDictionary<int, WorkerSlot> _slots = [];
     private readonly SemaphoreSlim _operations = new(1, 1);
-    private CancellationToken _stopping;
+    private readonly CancellationTokenSource _shutdown = new();
 
     /// <summary>Creates the supervisor; the workers start when the host starts.</summary>
     public ClusterSupervisor(
@@ -63,10 +63,9 @@ public sealed partial class ClusterSupervisor : BackgroundService
     internal IReadOnlyList<WorkerSnapshot> GetReadyWorkers() =>
         [.. GetWorkers().Where(worker => worker.State == WorkerState.Running && worker.Port > 0)];
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Starts the configured number of workers; returns without waiting for them to be ready.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = stoppingToken;
         Log.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, ListenerModes.Name(_mode), ListenerModes.Describe(_mode, _options.Mode));
         lock (_slots)
         {
@@ -76,13 +75,13 @@ public sealed partial class ClusterSupervisor : BackgroundService
             }
         }
 
-        await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Drains every worker (SIGTERM), kills those still running after the drain timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _shutdown.CancelAsync().ConfigureAwait(false);
 
         WorkerSlot[] slots;
         lock (_slots)
@@ -103,6 +102,13 @@ public sealed partial class ClusterSupervisor : BackgroundService
         })).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        _operations.Dispose();
+    }
+
     private void AddSlot(int id)
     {
         var slot = new WorkerSlot(id, _options.Restart);
@@ -116,7 +122,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
     /// </summary>
     private async Task RunSlotAsync(WorkerSlot slot)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, slot.Retired.Token);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, slot.Retired.Token);
         var token = stopping.Token;
         while (!token.IsCancellationRequested)
         {

@@ -4,6 +4,7 @@ using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Primary.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,12 @@ public static class ClusterPrimaryHostingExtensions
     public static WebApplicationBuilder AddClusterPrimary(this WebApplicationBuilder builder, string[] args)
     {
         builder.Configuration.AddCommandLine(args, ClusterCommandLine.SwitchMappings);
+        // The primary is not a worker: telemetry and health checks, without the worker-side cluster wiring.
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(ClusterTelemetry.Name))
+            .WithMetrics(metrics => metrics.AddMeter(ClusterTelemetry.Name));
 
         var services = builder.Services;
         services.AddOptions<ClusterOptions>()
@@ -34,6 +41,7 @@ public static class ClusterPrimaryHostingExtensions
         services.TryAddSingleton<WorkerProgramLocator>();
         services.TryAddSingleton<ClusterRuntimeDirectory>();
         services.TryAddSingleton<ClusterEvents>();
+        services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
         services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
         services.TryAddSingleton<ClusterSupervisor>();

@@ -9,6 +9,12 @@ public enum WorkerEventKind
     /// <summary>Its readiness probe passed: it serves the public port.</summary>
     Listening,
 
+    /// <summary>Its readiness probe failed: it takes no proxied traffic until it passes again.</summary>
+    NotReady,
+
+    /// <summary>Its readiness probe passes again.</summary>
+    Ready,
+
     /// <summary>Its liveness probe failed too often; it is being replaced.</summary>
     Unhealthy,
 

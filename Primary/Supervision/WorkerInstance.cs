@@ -27,6 +27,12 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     /// <summary>The worker's latest report about itself (requests served, memory).</summary>
     public ClusterTemplate.ServiceDefaults.Cluster.WorkerStatusReport? LastReport { get; set; }
 
+    /// <summary>The span from process start to ready.</summary>
+    public System.Diagnostics.Activity? StartActivity { get; set; }
+
+    /// <summary>Whether the last readiness probe passed: only serving workers get proxied traffic.</summary>
+    public bool Serving { get; set; }
+
     /// <summary>Whether the last liveness probe passed.</summary>
     public bool Healthy { get; set; } = true;
 
@@ -52,6 +58,7 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     public void Dispose()
     {
+        StartActivity?.Dispose();
         _ready.TrySetResult(false);
         _monitor.Cancel();
         _monitor.Dispose();

@@ -1,6 +1,9 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Processes;
+using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Primary.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -239,7 +242,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         };
         var options = Options.Create(_options);
         _runtimeDirectory = new ClusterRuntimeDirectory(options);
-        _supervisor = new ClusterSupervisor(options, _launcher, _launcher, _runtimeDirectory, _events, _time, NullLogger<ClusterSupervisor>.Instance);
+        _supervisor = new ClusterSupervisor(options, _launcher, _launcher, _runtimeDirectory, _events, new ClusterTelemetry(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), _time, NullLogger<ClusterSupervisor>.Instance);
         await _supervisor.StartAsync(CancellationToken.None);
     }
 

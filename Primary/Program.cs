@@ -1,13 +1,15 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
+using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 
 await using var app = builder.Build();
-app.UseClusterControl();
+app.MapClusterControl();
+app.MapClusterProxy();
 
 try
 {

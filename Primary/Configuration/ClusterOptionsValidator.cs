@@ -39,6 +39,16 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
             failures.Add($"Cluster:WorkerPath: worker program not found (looked in {searched}); set it to the Worker's executable or .dll.");
         }
 
+        if (!Proxy.LoadBalancingPolicies.IsKnown(options.LoadBalancing))
+        {
+            failures.Add(SettingErrors.Describe("Cluster:LoadBalancing", options.LoadBalancing));
+        }
+
+        if (options.DeregistrationDelay < TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:DeregistrationDelay", options.DeregistrationDelay.ToString()));
+        }
+
         if (options.DrainTimeout <= TimeSpan.Zero)
         {
             failures.Add(SettingErrors.Describe("Cluster:DrainTimeout", options.DrainTimeout.ToString()));

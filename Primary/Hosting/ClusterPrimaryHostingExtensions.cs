@@ -5,6 +5,10 @@ using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Proxy;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +48,7 @@ public static class ClusterPrimaryHostingExtensions
         services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
         services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
+        services.AddHostedService<ListenerMigration>();
         services.TryAddSingleton<ClusterSupervisor>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 
@@ -51,6 +56,12 @@ public static class ClusterPrimaryHostingExtensions
         {
             // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.
             var runtime = kestrel.ApplicationServices.GetRequiredService<ClusterRuntimeDirectory>();
+            var cluster = kestrel.ApplicationServices.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            if (cluster.Resolve() == ClusterListenerMode.Proxy)
+            {
+                kestrel.ListenAnyIP(cluster.Port);
+            }
+
             kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.Use(next => connection =>
             {
                 connection.Features.Set(ControlConnectionFeature.Instance);
@@ -60,6 +71,8 @@ public static class ClusterPrimaryHostingExtensions
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<ReloadSignalHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ControlEndpointMatcherPolicy>());
+        services.AddClusterProxy();
 
         return builder;
     }

@@ -419,6 +419,12 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         using var activity = _telemetry.StartWorkerActivity("worker.drain", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         Log.WorkerStopping(_logger, slot.WorkerId, instance.Process.ProcessId);
         Publish(WorkerEventKind.Stopping, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        if (_mode == ClusterListenerMode.Proxy && _options.DeregistrationDelay > TimeSpan.Zero)
+        {
+            // The Stopping event took it out of the proxy's destinations; requests already routed to it still arrive.
+            await Task.Delay(_options.DeregistrationDelay, _time).ConfigureAwait(false);
+        }
+
         await TerminateAsync(instance, drain).ConfigureAwait(false);
         var exit = await instance.Process.Exited.ConfigureAwait(false);
         activity?.SetTag("cluster.worker.exit", exit.ToString());

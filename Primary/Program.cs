@@ -7,12 +7,12 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 
-await using var app = builder.Build();
-app.MapClusterControl();
-app.MapClusterProxy();
-
+WebApplication app;
 try
 {
+    app = builder.Build();
+    app.MapClusterControl();
+    app.MapClusterProxy();
     await app.StartAsync();
 }
 catch (OptionsValidationException exception)
@@ -24,11 +24,15 @@ catch (OptionsValidationException exception)
 
     return 2;
 }
-catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, app.Configuration, out var message))
+catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, builder.Configuration, out var message))
 {
     Console.Error.WriteLine("error: " + message);
     return 2;
 }
 
-await app.WaitForShutdownAsync();
+await using (app)
+{
+    await app.WaitForShutdownAsync();
+}
+
 return 0;

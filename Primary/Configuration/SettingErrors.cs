@@ -1,7 +1,7 @@
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>One-line messages for settings that are out of range or cannot be read.</summary>
-public static class SettingErrors
+public static partial class SettingErrors
 {
     private static readonly Dictionary<string, string> s_accepted = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -40,18 +40,9 @@ public static class SettingErrors
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            const string marker = "configuration value at '";
-            var start = current.Message.IndexOf(marker, StringComparison.Ordinal);
-            if (start < 0)
+            if (BindingFailure().Match(current.Message) is { Success: true } match)
             {
-                continue;
-            }
-
-            start += marker.Length;
-            var end = current.Message.IndexOf('\'', start);
-            if (end > start)
-            {
-                var setting = current.Message[start..end];
+                var setting = match.Groups["setting"].Value;
                 message = Describe(setting, configuration[setting]);
                 return true;
             }
@@ -60,4 +51,7 @@ public static class SettingErrors
         message = "";
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("Failed to convert configuration value .* at '(?<setting>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 }

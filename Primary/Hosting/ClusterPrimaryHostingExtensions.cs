@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
@@ -37,9 +38,16 @@ public static class ClusterPrimaryHostingExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
 
-        // Long enough for the workers' drain and the kill that follows it.
-        services.AddOptions<HostOptions>().Configure<IOptions<ClusterOptions>>((host, cluster) =>
-            host.ShutdownTimeout = cluster.Value.DrainTimeout + cluster.Value.Health.StopGracePeriod + TimeSpan.FromSeconds(5));
+        // Long enough for the workers' drain and the kill that follows it. Read leniently: the host resolves
+        // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            var defaults = new ClusterOptions();
+            var drain = TimeSpan.TryParse(configuration["Cluster:DrainTimeout"], CultureInfo.InvariantCulture, out var configured) && configured > TimeSpan.Zero
+                ? configured
+                : defaults.DrainTimeout;
+            host.ShutdownTimeout = drain + defaults.Health.StopGracePeriod + TimeSpan.FromSeconds(10);
+        });
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerProgramLocator>();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
@@ -28,8 +29,10 @@ internal static class FaultInjectionEndpoints
             return Results.Accepted();
         });
 
-        group.MapGet("/slow", static async (int? ms) =>
+        group.MapGet("/slow", static async (int? ms, ILoggerFactory loggers) =>
         {
+            loggers.CreateLogger("ClusterTemplate.FaultInjection").LogWarning("Slow request started: {Milliseconds} ms", ms ?? 3000);
+
             // Deliberately ignores request abort: a slow request is the thing a drain must let finish.
             await Task.Delay(ms ?? 3000, CancellationToken.None);
             return Results.Text($"slept {ms ?? 3000} ms");

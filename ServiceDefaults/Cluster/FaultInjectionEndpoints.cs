@@ -19,13 +19,18 @@ internal static class FaultInjectionEndpoints
 
         // Starves the thread pool the way a blocking bug does: every pool thread, and every thread the
         // pool adds later, ends up parked, so no request (the liveness probe included) is ever served again.
-        group.MapPost("/hang", static () =>
+        group.MapPost("/hang", static (HttpContext context) =>
         {
-            for (var i = 0; i < 4096; i++)
+            // After the answer is sent, or the starved pool would never send it.
+            context.Response.OnCompleted(static () =>
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
-            }
+                for (var i = 0; i < 4096; i++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+                }
 
+                return Task.CompletedTask;
+            });
             return Results.Accepted();
         });
 

@@ -4,6 +4,11 @@ using ClusterTemplate.Primary.Hosting;
 using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
+if (ControlCommandLine.IsCommand(args))
+{
+    return await ControlCommandLine.RunAsync(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 

@@ -70,6 +70,9 @@ public sealed class ClusterOptions
     /// <summary>Crash restart backoff and crash-loop guard.</summary>
     public RestartOptions Restart { get; set; } = new();
 
+    /// <summary>Recycling by requests served and by memory.</summary>
+    public RecycleOptions Recycle { get; set; } = new();
+
     /// <summary>Liveness and readiness probing.</summary>
     public HealthProbeOptions Health { get; set; } = new();
 }

@@ -56,6 +56,7 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
 
         ValidateRestart(options.Restart, failures);
         ValidateHealth(options.Health, failures);
+        ValidateRecycle(options.Recycle, failures);
 
         if (portInRange && failures.Count == 0 && PortAvailability.IsTaken(options.Port))
         {
@@ -85,6 +86,22 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
         if (restart.CrashLoopMaxRestarts < 1)
         {
             failures.Add(SettingErrors.Describe("Cluster:Restart:CrashLoopMaxRestarts", restart.CrashLoopMaxRestarts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void ValidateRecycle(RecycleOptions recycle, List<string> failures)
+    {
+        foreach (var (setting, value) in new[]
+        {
+            ("Cluster:Recycle:MaxRequests", recycle.MaxRequests),
+            ("Cluster:Recycle:MaxRequestsJitter", recycle.MaxRequestsJitter),
+            ("Cluster:Recycle:MemoryLimitMegabytes", recycle.MemoryLimitMegabytes),
+        })
+        {
+            if (value < 0)
+            {
+                failures.Add(SettingErrors.Describe(setting, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
         }
     }
 

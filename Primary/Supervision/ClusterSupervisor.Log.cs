@@ -57,6 +57,9 @@ public sealed partial class ClusterSupervisor
         [LoggerMessage(16, LogLevel.Error, "{Message}", EventName = "RolloutFailed")]
         public static partial void RolloutFailed(ILogger logger, string message);
 
+        [LoggerMessage(20, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) is recycled: {Reason}; replacing it the rolling way", EventName = "WorkerRecycling")]
+        public static partial void Recycling(ILogger logger, int workerId, int processId, string reason);
+
         [LoggerMessage(19, LogLevel.Information, "Operation {Operation} finished: succeeded={Succeeded}, {Message}", EventName = "OperationCompleted")]
         public static partial void OperationCompleted(ILogger logger, string operation, bool succeeded, string message);
 

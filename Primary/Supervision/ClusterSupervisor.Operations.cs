@@ -104,6 +104,43 @@ public sealed partial class ClusterSupervisor
         }
     }
 
+    /// <summary>Replaces a worker that reached a recycling limit, unless something else replaced it first.</summary>
+    private async Task RecycleAsync(WorkerSlot slot, WorkerInstance instance, string reason)
+    {
+        try
+        {
+            await _operations.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!ReferenceEquals(slot.Current, instance) || instance.PlannedStop)
+            {
+                return;
+            }
+
+            using var activity = _telemetry.StartWorkerActivity("worker.recycle", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+            var result = await ReplaceAsync(slot.WorkerId, "recycle: " + reason, _shutdown.Token).ConfigureAwait(false);
+            Log.OperationCompleted(_logger, "recycle of worker " + slot.WorkerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
+            Complete(activity, result);
+            if (!result.Succeeded)
+            {
+                instance.RecyclingFailed();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _operations.Release();
+        }
+    }
+
     private async Task RetireAsync(WorkerSlot slot)
     {
         await slot.Retired.CancelAsync().ConfigureAwait(false);

@@ -228,9 +228,11 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         var process = _launcher.Start(spec);
         startActivity?.SetTag("process.pid", process.ProcessId);
         _telemetry.Starts.Add(1);
+        var recycle = _options.Recycle;
         var instance = new WorkerInstance(slot.WorkerId, generation, process, _managementClients.Create(socketPath), _time.GetUtcNow())
         {
             StartActivity = startActivity,
+            RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,
         };
         if (makeCurrent)
         {
@@ -381,7 +383,26 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         if (await instance.Management.GetStatusAsync(token).ConfigureAwait(false) is { } report)
         {
             instance.LastReport = report;
+            CheckRecycling(slot, instance, report);
         }
+    }
+
+    private void CheckRecycling(WorkerSlot slot, WorkerInstance instance, WorkerStatusReport report)
+    {
+        var memoryLimit = _options.Recycle.MemoryLimitMegabytes * 1024 * 1024;
+        var reason = instance.RequestLimit > 0 && report.RequestsServed >= instance.RequestLimit
+            ? string.Create(CultureInfo.InvariantCulture, $"served {report.RequestsServed} requests (limit {instance.RequestLimit})")
+            : memoryLimit > 0 && report.WorkingSetBytes > memoryLimit
+                ? string.Create(CultureInfo.InvariantCulture, $"working set {report.WorkingSetBytes / 1024 / 1024} MB over the {_options.Recycle.MemoryLimitMegabytes} MB limit")
+                : null;
+        if (reason is null || !instance.TryStartRecycling())
+        {
+            return;
+        }
+
+        Log.Recycling(_logger, slot.WorkerId, instance.Process.ProcessId, reason);
+        Publish(WorkerEventKind.Recycling, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
+        _ = Task.Run(() => RecycleAsync(slot, instance, reason));
     }
 
     private async Task<bool> ProbeAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken token)

@@ -27,6 +27,9 @@ public enum WorkerEventKind
     /// <summary>Its slot is in a crash loop.</summary>
     Failed,
 
+    /// <summary>It reached a recycling limit (requests served, memory) and is replaced the rolling way.</summary>
+    Recycling,
+
     /// <summary>It was asked to stop (planned: shutdown, replacement, scale down).</summary>
     Stopping,
 }

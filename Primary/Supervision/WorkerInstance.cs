@@ -10,6 +10,7 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     private readonly CancellationTokenSource _monitor = new();
     private volatile bool _plannedStop;
     private volatile string? _failureReason;
+    private int _recycling;
 
     public int WorkerId { get; } = workerId;
 
@@ -49,6 +50,15 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     /// <summary>Why the primary stopped this process against its will (failed probes, start timeout).</summary>
     public string? FailureReason => _failureReason;
+
+    /// <summary>The request count after which this process is recycled; 0 for never.</summary>
+    public long RequestLimit { get; init; }
+
+    /// <summary>Claims the recycling of this process; false if it is already under way.</summary>
+    public bool TryStartRecycling() => Interlocked.Exchange(ref _recycling, 1) == 0;
+
+    /// <summary>Lets a failed recycling be tried again later.</summary>
+    public void RecyclingFailed() => Volatile.Write(ref _recycling, 0);
 
     public void MarkPlannedStop() => _plannedStop = true;
 

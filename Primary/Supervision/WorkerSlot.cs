@@ -55,7 +55,7 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
         var current = Current;
         return new WorkerSnapshot(
             WorkerId,
-            Generation,
+            current?.Generation ?? Generation,
             current?.Process.ProcessId ?? 0,
             State,
             current is { Healthy: true } && current.IsReady,

@@ -4,7 +4,7 @@ namespace ClusterTemplate.Template.Tests.Infrastructure;
 internal sealed class GeneratedSolution(string directory, NameForms name)
 {
     /// <summary>Text that marks template processing in a source file: such files differ from their source on purpose.</summary>
-    private static readonly string[] TemplateTokens = ["//#if", "\"Port\": 8080", "\"Workers\": 0"];
+    private static readonly string[] TemplateTokens = ["//#if", "<!--#if", "\"Port\": 8080", "\"Workers\": 0"];
 
     private static readonly string[] MarkerLeftovers = ["#if", "#elseif", "#else", "#endif"];
 
@@ -66,12 +66,19 @@ internal sealed class GeneratedSolution(string directory, NameForms name)
 
     private void AssertProcessed(string file, string output)
     {
-        var leftover = output.Split('\n').FirstOrDefault(line => MarkerLeftovers.Any(marker => line.TrimStart().TrimStart('/').StartsWith(marker, StringComparison.Ordinal)));
+        var leftover = output.Split('\n').FirstOrDefault(line => MarkerLeftovers.Any(marker => StripCommentStart(line).StartsWith(marker, StringComparison.Ordinal)));
         Assert.True(leftover is null, $"{file}: template marker left in the output: {leftover}");
         if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             using var _ = System.Text.Json.JsonDocument.Parse(output, ClusterSettings.AppSettingsJson);
         }
+    }
+
+    private static string StripCommentStart(string line)
+    {
+        var text = line.TrimStart();
+        text = text.StartsWith("<!--", StringComparison.Ordinal) ? text[4..] : text;
+        return text.TrimStart('/');
     }
 
     private static void AssertSameText(string file, string expected, string actual)

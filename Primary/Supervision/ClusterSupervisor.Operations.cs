@@ -177,14 +177,34 @@ public sealed partial class ClusterSupervisor
         WorkerInstance replacement;
         using var activity = _telemetry.StartWorkerActivity("worker.replace", workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
         activity?.SetTag("cluster.replace.reason", reason);
-        await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        await slot.Gate.WaitAsync(stopping.Token).ConfigureAwait(false);
         try
         {
+            if (slot.Retired.IsCancellationRequested)
+            {
+                return Complete(activity, new ClusterOperationResult(false, string.Create(CultureInfo.InvariantCulture, $"worker {workerId} is being removed")));
+            }
+
             old = slot.Current;
             replacement = StartInstance(slot, makeCurrent: false);
             Log.Replacing(_logger, workerId, old?.Process.ProcessId ?? 0, replacement.Process.ProcessId, reason);
 
-            if (!await replacement.Ready.WaitAsync(cancellationToken).ConfigureAwait(false))
+            bool ready;
+            try
+            {
+                ready = await replacement.Ready.WaitAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down, or the caller gave up: the half-started replacement must not outlive the operation.
+                replacement.MarkPlannedStop();
+                await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                replacement.Dispose();
+                throw;
+            }
+
+            if (!ready)
             {
                 replacement.MarkPlannedStop();
                 await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);

@@ -69,14 +69,14 @@ public sealed class OperationsTests(ITestOutputHelper output)
     public async Task A_rollout_whose_replacement_never_gets_ready_stops_and_the_old_workers_keep_serving()
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, "reuseport",
-            "--Cluster:Environment:CLUSTER_FAULT_UNREADY_FROM_GENERATION=2", "--Cluster:Health:StartupTimeout=00:00:03");
+            "--Cluster:Environment:CLUSTER_FAULT_UNREADY_FROM_GENERATION=2", "--Cluster:Health:StartupTimeout=00:00:10");
         var workers = await primary.WaitForRunningAsync(2);
 
         var result = await primary.PostAsync(ControlApi.Routes.Reload);
 
         Assert.False(result.Succeeded);
         Assert.Contains("rolling restart stopped at worker 1", result.Message);
-        Assert.Contains("not ready within 3 s", result.Message);
+        Assert.Contains("not ready within 10 s", result.Message);
         var after = (await primary.GetStatusAsync()).Workers;
         Assert.Equal(workers.Select(w => w.ProcessId).Order(), after.Select(w => w.ProcessId).Order());
         var pids = await PublicClient.CollectPidsAsync(primary.BaseAddress, expected: 2);

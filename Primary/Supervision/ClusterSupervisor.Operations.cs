@@ -141,9 +141,12 @@ public sealed partial class ClusterSupervisor
         }
     }
 
+    /// <summary>Stops a slot for good: its loop ends and its process drains. Used by scale down and shutdown.</summary>
     private async Task RetireAsync(WorkerSlot slot)
     {
         await slot.Retired.CancelAsync().ConfigureAwait(false);
+
+        // The gate waits out a start or replacement in progress, so no process is started behind our back.
         await slot.Gate.WaitAsync().ConfigureAwait(false);
         try
         {

@@ -96,26 +96,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         }
 
         Log.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
-        await Task.WhenAll(slots.Select(async slot =>
-        {
-            await slot.Retired.CancelAsync().ConfigureAwait(false);
-
-            // The gate waits out a start or replacement in progress, so no process is started behind our back.
-            await slot.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                if (slot.Current is { } instance)
-                {
-                    await StopInstanceAsync(slot, instance, _options.DrainTimeout).ConfigureAwait(false);
-                }
-
-                slot.State = WorkerState.Stopped;
-            }
-            finally
-            {
-                slot.Gate.Release();
-            }
-        })).ConfigureAwait(false);
+        await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,61 @@
+using System.Globalization;
+using ClusterTemplate.AppHost.Hosting.Control;
+
+namespace ClusterTemplate.AppHost.Hosting;
+
+/// <summary>
+/// Marks a project resource as a cluster primary and carries what the AppHost passes it: worker
+/// count, public port, listener mode, and the runtime folder in which it opens its control socket.
+/// </summary>
+internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
+{
+    /// <summary>The control socket's file name inside the runtime folder (the primary's contract).</summary>
+    public const string ControlSocketName = "control.sock";
+
+    private ClusterControlClient? _client;
+
+    public int Workers { get; set; }
+
+    public int Port { get; set; }
+
+    public ClusterMode Mode { get; set; }
+
+    /// <summary>An explicit runtime folder; by default the one the primary itself would pick for the port.</summary>
+    public string? RuntimeDirectory { get; set; }
+
+    /// <summary>How long one status request to the primary may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The worker table as last read from the primary, or <see langword="null"/> before the first read or after losing it.</summary>
+    public ClusterStatus? LatestStatus { get; set; }
+
+    public string ResolvedRuntimeDirectory => RuntimeDirectory ?? DefaultRuntimeDirectory(Port);
+
+    public string ControlSocketPath => Path.Combine(ResolvedRuntimeDirectory, ControlSocketName);
+
+    /// <summary>The control client, created on first use (after the port is final).</summary>
+    public ClusterControlClient Client => _client ??= new ClusterControlClient(ControlSocketPath, RequestTimeout);
+
+    /// <summary>The settings the primary reads, as environment variables.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ToEnvironment()
+    {
+        yield return new("Cluster__Workers", Workers.ToString(CultureInfo.InvariantCulture));
+        yield return new("Cluster__Port", Port.ToString(CultureInfo.InvariantCulture));
+        yield return new("Cluster__RuntimeDirectory", ResolvedRuntimeDirectory);
+        if (Mode != ClusterMode.Default)
+        {
+            yield return new("Cluster__Mode", Mode == ClusterMode.Proxy ? "proxy" : "reuseport");
+        }
+    }
+
+    public void Dispose() => _client?.Dispose();
+
+    // The primary's own default, so `curl --unix-socket` finds an AppHost-run cluster where it finds any other.
+    private static string DefaultRuntimeDirectory(int port)
+    {
+        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Directory.Exists(runtime)
+            ? runtime
+            : Path.GetTempPath();
+        return Path.Combine(root, "clustertemplate-" + port.ToString(CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClusterTemplate.AppHost.Hosting;
+
+/// <summary>
+/// The primary's health as the dashboard shows it: healthy when every worker runs and passes its
+/// liveness probe, degraded when only some do, unhealthy when none does or the primary does not answer.
+/// </summary>
+internal sealed class ClusterHealthCheck(ClusterAnnotation cluster) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (cluster.LatestStatus is not { } status)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The primary's control socket has not answered yet."));
+        }
+
+        var total = status.Workers.Count;
+        var serving = status.Workers.Count(worker => worker is { State: "Running", Healthy: true });
+        var description = $"{serving} of {total} workers running and healthy";
+        return Task.FromResult(serving switch
+        {
+            0 => HealthCheckResult.Unhealthy(description),
+            _ when serving < total => HealthCheckResult.Degraded(description),
+            _ => HealthCheckResult.Healthy(description),
+        });
+    }
+}

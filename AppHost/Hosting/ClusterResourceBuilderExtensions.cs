@@ -1,0 +1,115 @@
+using ClusterTemplate.AppHost.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Adds a cluster to the AppHost: the primary as a project resource that owns N worker processes,
+/// and one dashboard row per worker that mirrors the primary's live worker table.
+/// </summary>
+public static class ClusterResourceBuilderExtensions
+{
+    /// <summary>The name of the primary's public endpoint.</summary>
+    public const string PublicEndpointName = "http";
+
+    /// <summary>Workers of a cluster that <see cref="WithWorkers"/> does not set. Defaults to 2.</summary>
+    public const int DefaultWorkers = 2;
+
+    /// <summary>The public port of a cluster that <see cref="WithPublicPort"/> does not set. Defaults to 8080.</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary>
+    /// Adds the cluster primary <typeparamref name="TPrimary"/> as a project resource named <paramref name="name"/>.
+    /// The primary starts, supervises and restarts the workers itself (the same as outside Aspire); the AppHost
+    /// passes it the worker count, port and mode and follows it through its control socket.
+    /// </summary>
+    /// <typeparam name="TPrimary">The primary's project (<c>Projects.ClusterTemplate_Primary</c>).</typeparam>
+    /// <param name="builder">The AppHost builder.</param>
+    /// <param name="name">The primary's resource name; worker rows are named <c>&lt;name&gt;-worker-&lt;id&gt;</c>.</param>
+    public static IResourceBuilder<ProjectResource> AddCluster<TPrimary>(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+        where TPrimary : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        var cluster = new ClusterAnnotation { Workers = DefaultWorkers, Port = DefaultPort };
+        var healthCheck = name + "-workers";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new ClusterHealthCheck(cluster), failureStatus: null, tags: null));
+
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            builder.Services.TryAddSingleton(TimeProvider.System);
+            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMonitorService>());
+        }
+
+        return builder.AddProject<TPrimary>(name)
+            .WithAnnotation(cluster)
+            // The primary (proxy mode) or its workers (reuseport mode) bind the port themselves: no Aspire proxy in front.
+            .WithHttpEndpoint(port: cluster.Port, targetPort: cluster.Port, name: PublicEndpointName, isProxied: false)
+            // ...and no ASPNETCORE_URLS for it, which would make Kestrel in the primary bind it too.
+            .WithEndpointsInEnvironment(_ => false)
+            .WithEnvironment(context =>
+            {
+                foreach (var (key, value) in cluster.ToEnvironment())
+                {
+                    context.EnvironmentVariables[key] = value;
+                }
+            })
+            .WithHealthCheck(healthCheck)
+            .WithClusterCommands(cluster);
+    }
+
+    /// <summary>Sets the number of worker processes the primary starts (1..256).</summary>
+    public static IResourceBuilder<ProjectResource> WithWorkers(this IResourceBuilder<ProjectResource> builder, int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 256);
+        GetCluster(builder).Workers = workers;
+        return builder;
+    }
+
+    /// <summary>Sets the public TCP port of the cluster (1..65535), shown as the primary's <c>http</c> endpoint.</summary>
+    public static IResourceBuilder<ProjectResource> WithPublicPort(this IResourceBuilder<ProjectResource> builder, int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        GetCluster(builder).Port = port;
+        return builder.WithEndpoint(PublicEndpointName, endpoint =>
+        {
+            endpoint.Port = port;
+            endpoint.TargetPort = port;
+        });
+    }
+
+    /// <summary>Sets how connections reach the workers; <see cref="ClusterMode.Default"/> leaves it to the primary.</summary>
+    public static IResourceBuilder<ProjectResource> WithMode(this IResourceBuilder<ProjectResource> builder, ClusterMode mode)
+    {
+        GetCluster(builder).Mode = mode;
+        return builder;
+    }
+
+    /// <summary>
+    /// Sets the folder in which the primary keeps its control socket and the workers' management sockets.
+    /// Defaults to the folder the primary picks itself: <c>$XDG_RUNTIME_DIR</c> or the temp folder, plus <c>clustertemplate-&lt;port&gt;</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRuntimeDirectory(this IResourceBuilder<ProjectResource> builder, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        GetCluster(builder).RuntimeDirectory = Path.GetFullPath(path);
+        return builder;
+    }
+
+    /// <summary>Sets an environment variable on every worker (the primary's <c>Cluster:Environment</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithWorkerEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        GetCluster(builder);
+        return builder.WithEnvironment("Cluster__Environment__" + name, value);
+    }
+
+    private static ClusterAnnotation GetCluster(IResourceBuilder<ProjectResource> builder) =>
+        builder.Resource.Annotations.OfType<ClusterAnnotation>().SingleOrDefault()
+            ?? throw new InvalidOperationException($"'{builder.Resource.Name}' is not a cluster: add it with AddCluster<TPrimary>(name).");
+}

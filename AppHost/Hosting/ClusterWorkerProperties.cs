@@ -1,0 +1,47 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>Names of the properties of a <see cref="ClusterWorkerResource"/> row, and its states.</summary>
+public static class ClusterWorkerProperties
+{
+    /// <summary>The slot number, 1..N.</summary>
+    public const string WorkerId = "worker.id";
+
+    /// <summary>The current process id, 0 when none runs.</summary>
+    public const string ProcessId = "worker.pid";
+
+    /// <summary>How many processes the slot has started.</summary>
+    public const string Generation = "worker.generation";
+
+    /// <summary><c>healthy</c>, <c>unhealthy</c> or <c>pending</c> (no passing probe yet).</summary>
+    public const string Health = "worker.health";
+
+    /// <summary>Unplanned restarts (crashes and failed probes).</summary>
+    public const string Restarts = "worker.restarts";
+
+    /// <summary>When the current process started (UTC).</summary>
+    public const string StartedAt = "worker.started_at";
+
+    /// <summary>Why the previous process ended.</summary>
+    public const string LastExitReason = "worker.last_exit_reason";
+
+    /// <summary>The last lifecycle event the primary reported for the slot.</summary>
+    public const string LastEvent = "worker.last_event";
+
+    /// <summary>The port the worker's public endpoint is bound to.</summary>
+    public const string Port = "worker.port";
+
+    /// <summary>Public requests the current process has served.</summary>
+    public const string RequestsServed = "worker.requests_served";
+
+    /// <summary>The current process's working set in bytes.</summary>
+    public const string WorkingSetBytes = "worker.working_set_bytes";
+
+    /// <summary>State text of a slot waiting out its backoff after a crash.</summary>
+    public const string RestartingState = "Restarting";
+
+    /// <summary>State text of a slot in a crash loop.</summary>
+    public const string FailedState = "Failed";
+
+    /// <summary>State text of a slot whose primary cannot be reached.</summary>
+    public const string UnknownState = "Unknown";
+}

@@ -1,0 +1,98 @@
+using ClusterTemplate.AppHost.Hosting.Control;
+
+namespace ClusterTemplate.AppHost.Hosting;
+
+/// <summary>
+/// The worker rows of one cluster: one <see cref="ClusterWorkerResource"/> per slot, created when the
+/// primary first reports the slot, hidden when the slot goes away, shown again if it comes back.
+/// </summary>
+internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotation cluster, ResourceNotificationService notifications, TimeProvider time)
+{
+    private readonly Dictionary<int, ClusterWorkerResource> _rows = [];
+    private readonly HashSet<int> _shown = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Brings every row in line with the primary's worker table.</summary>
+    public async Task ApplyAsync(ClusterStatus status)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            cluster.LatestStatus = status;
+            var present = new HashSet<int>();
+            foreach (var worker in status.Workers)
+            {
+                present.Add(worker.WorkerId);
+                var row = GetOrCreate(worker.WorkerId);
+                _shown.Add(worker.WorkerId);
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromStatus(previous, worker, status.Port)).ConfigureAwait(false);
+            }
+
+            foreach (var id in _shown.Where(id => !present.Contains(id)).ToArray())
+            {
+                _shown.Remove(id);
+                var row = _rows[id];
+                var now = time.GetUtcNow().UtcDateTime;
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.Removed(previous, now)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Shows a lifecycle event on its row at once.</summary>
+    public async Task ApplyAsync(WorkerEvent item)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_shown.Contains(item.WorkerId))
+            {
+                // A slot the table has not shown yet (or no longer shows): the next status read decides.
+                return;
+            }
+
+            var row = _rows[item.WorkerId];
+            var now = time.GetUtcNow().UtcDateTime;
+            await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromEvent(previous, item, now)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Marks every shown row unknown: the primary is gone or does not answer.</summary>
+    public async Task MarkUnknownAsync(string reason)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            cluster.LatestStatus = null;
+            foreach (var id in _shown)
+            {
+                var row = _rows[id];
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.Unknown(previous, reason)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private ClusterWorkerResource GetOrCreate(int workerId)
+    {
+        if (!_rows.TryGetValue(workerId, out var row))
+        {
+            row = new ClusterWorkerResource(ClusterWorkerResource.NameFor(primary.Name, workerId), primary, workerId);
+            row.Annotations.Add(new ResourceSnapshotAnnotation(ClusterWorkerSnapshots.Initial(row, time.GetUtcNow().UtcDateTime)));
+            ClusterCommands.AddWorkerCommands(row, cluster);
+            _rows.Add(workerId, row);
+        }
+
+        return row;
+    }
+}

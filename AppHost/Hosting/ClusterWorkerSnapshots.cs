@@ -1,0 +1,186 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ClusterTemplate.AppHost.Hosting.Control;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClusterTemplate.AppHost.Hosting;
+
+/// <summary>Turns rows of the primary's worker table and its lifecycle events into dashboard snapshots.</summary>
+internal static class ClusterWorkerSnapshots
+{
+    private const string LivenessCheck = "liveness";
+
+    // The dashboard nests a row under the resource this property names (its resource id, not its display name).
+    private const string ParentNameProperty = "resource.parentName";
+
+    public static CustomResourceSnapshot Initial(ClusterWorkerResource worker, DateTime createdAt) => new()
+    {
+        ResourceType = ClusterWorkerResource.ResourceTypeName,
+        CreationTimeStamp = createdAt,
+        State = new ResourceStateSnapshot(KnownResourceStates.Starting, KnownResourceStateStyles.Info),
+        Relationships = [new RelationshipSnapshot(worker.Parent.Name, "Parent")],
+        Properties =
+        [
+            new ResourcePropertySnapshot(ParentNameProperty, worker.Parent.GetResolvedResourceNames()[0]),
+            new ResourcePropertySnapshot(ClusterWorkerProperties.WorkerId, worker.WorkerId),
+        ],
+    };
+
+    /// <summary>The row as the worker table says it is now.</summary>
+    public static CustomResourceSnapshot FromStatus(CustomResourceSnapshot previous, WorkerStatus status, int publicPort)
+    {
+        var (text, style) = status.State switch
+        {
+            "Running" => (KnownResourceStates.Running, KnownResourceStateStyles.Success),
+            "Starting" => (KnownResourceStates.Starting, KnownResourceStateStyles.Info),
+            "Stopping" => (KnownResourceStates.Stopping, KnownResourceStateStyles.Info),
+            "Restarting" => (ClusterWorkerProperties.RestartingState, KnownResourceStateStyles.Warn),
+            "Failed" => (ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
+            "Stopped" => (KnownResourceStates.Exited, KnownResourceStateStyles.Info),
+            var other => (other, (string?)null),
+        };
+
+        var health = status switch
+        {
+            { Healthy: true } => "healthy",
+            { State: "Running" } => "unhealthy",
+            _ => "pending",
+        };
+
+        // Only a running worker has a health report: the dashboard shows a starting or restarting row without one.
+        var reports = status.State == "Running"
+            ? ImmutableArray.Create(new HealthReportSnapshot(
+                LivenessCheck,
+                status.Healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy,
+                status.Healthy ? "liveness probe passing" : "liveness probe failing",
+                ExceptionText: null))
+            : [];
+
+        // A worker of a proxy-mode cluster has its own loopback port; in reuseport mode it shares the public one.
+        ImmutableArray<UrlSnapshot> urls = status.Port > 0 && status.Port != publicPort
+            ? [new UrlSnapshot("http", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{status.Port}"), IsInternal: false)]
+            : [];
+
+        return (previous with
+        {
+            State = new ResourceStateSnapshot(text, style),
+            StartTimeStamp = status.StartedAt?.UtcDateTime,
+            StopTimeStamp = status.ProcessId == 0 ? previous.StopTimeStamp : null,
+            ExitCode = status.ProcessId == 0 ? previous.ExitCode : null,
+            IsHidden = false,
+            Urls = urls,
+            Properties = previous.Properties
+                .Set(ClusterWorkerProperties.WorkerId, status.WorkerId)
+                .Set(ClusterWorkerProperties.ProcessId, status.ProcessId)
+                .Set(ClusterWorkerProperties.Generation, status.Generation)
+                .Set(ClusterWorkerProperties.Health, health)
+                .Set(ClusterWorkerProperties.Restarts, status.Restarts)
+                .Set(ClusterWorkerProperties.StartedAt, status.StartedAt?.UtcDateTime)
+                .Set(ClusterWorkerProperties.LastExitReason, status.LastExitReason)
+                .Set(ClusterWorkerProperties.Port, status.Port)
+                .Set(ClusterWorkerProperties.RequestsServed, status.RequestsServed)
+                .Set(ClusterWorkerProperties.WorkingSetBytes, status.WorkingSetBytes),
+        }).WithHealthReports(reports);
+    }
+
+    /// <summary>
+    /// The row right after a lifecycle event, before the next status read: an exit shows at once, even
+    /// when the replacement is up before the table is read again.
+    /// </summary>
+    public static CustomResourceSnapshot FromEvent(CustomResourceSnapshot previous, WorkerEvent item, DateTime now)
+    {
+        var described = item.Detail is { Length: > 0 } detail ? $"{item.Kind}: {detail}" : item.Kind;
+        var properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, described);
+        var currentPid = previous.Properties.FirstOrDefault(p => p.Name == ClusterWorkerProperties.ProcessId)?.Value as int?;
+
+        // Events about a process the row no longer shows (the old one of a planned replacement) change nothing else.
+        if (currentPid is { } pid && pid != 0 && pid != item.ProcessId && item.Kind != "Started")
+        {
+            return previous with { Properties = properties };
+        }
+
+        return item.Kind switch
+        {
+            "Exited" => (previous with
+            {
+                State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
+                StopTimeStamp = now,
+                ExitCode = ExitCodeOf(item.Detail),
+                Properties = properties
+                    .Set(ClusterWorkerProperties.LastExitReason, item.Detail)
+                    .Set(ClusterWorkerProperties.Health, "pending"),
+            }).WithHealthReports([]),
+            "Unhealthy" => (previous with
+            {
+                Properties = properties.Set(ClusterWorkerProperties.Health, "unhealthy"),
+            }).WithHealthReports([new HealthReportSnapshot(LivenessCheck, HealthStatus.Unhealthy, item.Detail, ExceptionText: null)]),
+            "Failed" => previous with
+            {
+                State = new ResourceStateSnapshot(ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
+                Properties = properties,
+            },
+            _ => previous with { Properties = properties },
+        };
+    }
+
+    /// <summary>The row when the primary is gone or cannot be asked: what it last said may no longer be true.</summary>
+    public static CustomResourceSnapshot Unknown(CustomResourceSnapshot previous, string reason) => (previous with
+    {
+        State = new ResourceStateSnapshot(ClusterWorkerProperties.UnknownState, KnownResourceStateStyles.Warn),
+        Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, reason),
+    }).WithHealthReports([]);
+
+    /// <summary>The row of a slot the cluster no longer has (scaled down).</summary>
+    public static CustomResourceSnapshot Removed(CustomResourceSnapshot previous, DateTime now) => (previous with
+    {
+        State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Info),
+        StopTimeStamp = now,
+        IsHidden = true,
+        Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, "removed by scale-down"),
+    }).WithHealthReports([]);
+
+    // "exit code 3" -> 3; "signal 9 (SIGKILL)" -> 137, the shell's convention for a signal exit.
+    private static int? ExitCodeOf(string? detail)
+    {
+        if (detail is null)
+        {
+            return null;
+        }
+
+        foreach (var (marker, offset) in new[] { ("exit code ", 0), ("signal ", 128) })
+        {
+            var at = detail.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var digits = detail.AsSpan(at + marker.Length);
+            var length = 0;
+            while (length < digits.Length && (char.IsAsciiDigit(digits[length]) || (length == 0 && digits[0] == '-')))
+            {
+                length++;
+            }
+
+            if (int.TryParse(digits[..length], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
+            {
+                return code + offset;
+            }
+        }
+
+        return null;
+    }
+
+    private static ImmutableArray<ResourcePropertySnapshot> Set(this ImmutableArray<ResourcePropertySnapshot> properties, string name, object? value)
+    {
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i].Name == name)
+            {
+                return Equals(properties[i].Value, value) ? properties : properties.SetItem(i, new ResourcePropertySnapshot(name, value));
+            }
+        }
+
+        return properties.Add(new ResourcePropertySnapshot(name, value));
+    }
+}

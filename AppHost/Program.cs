@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// The "Cluster" section of appsettings.json (or --Cluster:Workers=4 on the command line) sizes the cluster.
+var settings = builder.Configuration.GetSection("Cluster");
+
+// A primary that runs N worker processes on one public port, restarts them when they crash or hang,
+// and shows each of them as a row under it, with commands to restart one, roll all, or scale.
+builder.AddCluster<Projects.ClusterTemplate_Primary>("cluster")
+    .WithWorkers(settings.GetValue("Workers", ClusterResourceBuilderExtensions.DefaultWorkers))
+    .WithPublicPort(settings.GetValue("Port", ClusterResourceBuilderExtensions.DefaultPort))
+    .WithMode(settings.GetValue("Mode", ClusterMode.Default));
+
+builder.Build().Run();

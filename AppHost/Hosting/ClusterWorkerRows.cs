@@ -88,7 +88,9 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         if (!_rows.TryGetValue(workerId, out var row))
         {
             row = new ClusterWorkerResource(ClusterWorkerResource.NameFor(primary.Name, workerId), primary, workerId);
-            row.Annotations.Add(new ResourceSnapshotAnnotation(ClusterWorkerSnapshots.Initial(row, time.GetUtcNow().UtcDateTime)));
+            // The primary's resource id carries DCP's suffix (cluster-abcdwxyz): the dashboard nests by id.
+            var parentId = notifications.TryGetCurrentState(primary.Name, out var parent) ? parent.ResourceId : primary.Name;
+            row.Annotations.Add(new ResourceSnapshotAnnotation(ClusterWorkerSnapshots.Initial(row, parentId, time.GetUtcNow().UtcDateTime)));
             ClusterCommands.AddWorkerCommands(row, cluster);
             _rows.Add(workerId, row);
         }

@@ -13,7 +13,7 @@ internal static class ClusterWorkerSnapshots
     // The dashboard nests a row under the resource this property names (its resource id, not its display name).
     private const string ParentNameProperty = "resource.parentName";
 
-    public static CustomResourceSnapshot Initial(ClusterWorkerResource worker, DateTime createdAt) => new()
+    public static CustomResourceSnapshot Initial(ClusterWorkerResource worker, string parentResourceId, DateTime createdAt) => new()
     {
         ResourceType = ClusterWorkerResource.ResourceTypeName,
         CreationTimeStamp = createdAt,
@@ -21,7 +21,7 @@ internal static class ClusterWorkerSnapshots
         Relationships = [new RelationshipSnapshot(worker.Parent.Name, "Parent")],
         Properties =
         [
-            new ResourcePropertySnapshot(ParentNameProperty, worker.Parent.GetResolvedResourceNames()[0]),
+            new ResourcePropertySnapshot(ParentNameProperty, parentResourceId),
             new ResourcePropertySnapshot(ClusterWorkerProperties.WorkerId, worker.WorkerId),
         ],
     };

@@ -1,0 +1,169 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterTemplate.AppHost.Tests.Infrastructure;
+
+/// <summary>
+/// The AppHost under test on its own public port: started through Aspire.Hosting.Testing, with helpers to
+/// read worker rows and reach the cluster, and a dispose that checks nothing it started is left running.
+/// </summary>
+internal sealed class ClusterAppHost : IAsyncDisposable
+{
+    public const string PrimaryName = "cluster";
+
+    private ClusterAppHost(DistributedApplication app, int port, int workers)
+    {
+        App = app;
+        Port = port;
+        Workers = workers;
+    }
+
+    public DistributedApplication App { get; }
+
+    public int Port { get; }
+
+    public int Workers { get; }
+
+    public static string WorkerRow(int workerId) => ClusterWorkerResource.NameFor(PrimaryName, workerId);
+
+    /// <summary>Starts the AppHost with <paramref name="workers"/> workers on a free port and waits until every worker row is running and healthy.</summary>
+    public static async Task<ClusterAppHost> StartAsync(int workers, Action<IResourceBuilder<ProjectResource>>? configurePrimary = null)
+    {
+        using var budget = new CancellationTokenSource(TestBudgets.Startup);
+        var port = FreePort.Next();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ClusterTemplate_AppHost>(
+            [
+                "--Cluster:Workers=" + workers.ToString(CultureInfo.InvariantCulture),
+                "--Cluster:Port=" + port.ToString(CultureInfo.InvariantCulture),
+            ],
+            budget.Token);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        var primary = builder.CreateResourceBuilder<ProjectResource>(PrimaryName)
+            // Tests stop clusters often: a short drain keeps each stop quick.
+            .WithEnvironment("Cluster__DrainTimeout", "00:00:03");
+        configurePrimary?.Invoke(primary);
+
+        var app = await builder.BuildAsync(budget.Token);
+        var host = new ClusterAppHost(app, port, workers);
+        try
+        {
+            await app.StartAsync(budget.Token);
+            for (var id = 1; id <= workers; id++)
+            {
+                await host.WaitForRowAsync(id, IsServing, budget.Token);
+            }
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
+    }
+
+    /// <summary>A row that runs, passes its probe, and has a process.</summary>
+    public static bool IsServing(CustomResourceSnapshot row) =>
+        row.State?.Text == KnownResourceStates.Running && row.HealthStatus == HealthStatus.Healthy && Pid(row) > 0 && !row.IsHidden;
+
+    public static T? Property<T>(CustomResourceSnapshot row, string name) =>
+        row.Properties.FirstOrDefault(p => p.Name == name)?.Value is T value ? value : default;
+
+    public static int Pid(CustomResourceSnapshot row) => Property<int>(row, ClusterWorkerProperties.ProcessId);
+
+    public CustomResourceSnapshot Row(int workerId) =>
+        App.ResourceNotifications.TryGetCurrentState(WorkerRow(workerId), out var row)
+            ? row.Snapshot
+            : throw new InvalidOperationException($"No row {WorkerRow(workerId)}.");
+
+    public async Task<CustomResourceSnapshot> WaitForRowAsync(int workerId, Func<CustomResourceSnapshot, bool> predicate, CancellationToken cancellationToken)
+    {
+        var found = await App.ResourceNotifications.WaitForResourceAsync(WorkerRow(workerId), e => predicate(e.Snapshot), cancellationToken);
+        return found.Snapshot;
+    }
+
+    /// <summary>Sends requests, each on a new connection, until <paramref name="count"/> distinct worker pids answered; returns them.</summary>
+    public async Task<HashSet<int>> DistinctPidsAsync(int count, CancellationToken cancellationToken)
+    {
+        var pids = new HashSet<int>();
+        using var http = NewClient();
+        for (var attempt = 0; attempt < 400 && pids.Count < count; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await TryGetPidAsync(http, cancellationToken) is { } pid)
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    public static HttpClient NewClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+    {
+        Timeout = TestBudgets.Request,
+    };
+
+    public Uri Url(string path) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{path}"));
+
+    private async Task<int?> TryGetPidAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url("/"));
+        request.Headers.ConnectionClose = true;
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.Headers.TryGetValues("X-Cluster-Worker-Pid", out var values)
+                && int.TryParse(values.First(), CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
+        }
+        catch (HttpRequestException)
+        {
+            // A worker between exit and replacement can reset a connection; the next one goes elsewhere.
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var owned = OwnedProcesses.Snapshot(Environment.ProcessId);
+        try
+        {
+            await App.StopAsync().WaitAsync(TestBudgets.Cleanup);
+        }
+        finally
+        {
+            await App.DisposeAsync();
+        }
+
+        var deadline = DateTime.UtcNow + TestBudgets.Cleanup;
+        var alive = owned.Where(OwnedProcesses.IsAlive).ToList();
+        while (alive.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TestBudgets.PollInterval);
+            alive = alive.Where(OwnedProcesses.IsAlive).ToList();
+        }
+
+        if (alive.Count > 0)
+        {
+            foreach (var entry in alive)
+            {
+                try
+                {
+                    System.Diagnostics.Process.GetProcessById(entry.ProcessId).Kill();
+                }
+                catch (ArgumentException)
+                {
+                }
+            }
+
+            throw new InvalidOperationException(
+                $"{alive.Count} processes of the AppHost outlived it by {TestBudgets.Cleanup.TotalSeconds} s (killed now): "
+                + string.Join("; ", alive.Select(e => $"{e.ProcessId} {e.CommandLine}")));
+        }
+    }
+}

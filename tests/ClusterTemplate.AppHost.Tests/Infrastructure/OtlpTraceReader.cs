@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClusterTemplate.AppHost.Tests.Infrastructure;
+
+/// <summary>
+/// Reads the spans out of an OTLP/HTTP protobuf <c>ExportTraceServiceRequest</c>: only the fields the tests
+/// need (resource attributes, scope name, span name); everything else is skipped by wire type.
+/// </summary>
+internal static class OtlpTraceReader
+{
+    public static List<OtlpSpan> Read(ReadOnlySpan<byte> request)
+    {
+        var spans = new List<OtlpSpan>();
+        var reader = new Reader(request);
+        while (reader.Next(out var field, out var wireType))
+        {
+            if (field == 1 && wireType == 2)
+            {
+                ReadResourceSpans(reader.Bytes(), spans);
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+
+        return spans;
+    }
+
+    // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+    private static void ReadResourceSpans(ReadOnlySpan<byte> message, List<OtlpSpan> spans)
+    {
+        var resource = new Dictionary<string, string>();
+        var scopes = new List<byte[]>();
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
+            {
+                case (1, 2):
+                    ReadAttributes(reader.Bytes(), resource);
+                    break;
+                case (2, 2):
+                    scopes.Add(reader.Bytes().ToArray());
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        foreach (var scope in scopes)
+        {
+            ReadScopeSpans(scope, resource, spans);
+        }
+    }
+
+    // Resource { repeated KeyValue attributes = 1; }  KeyValue { string key = 1; AnyValue value = 2; }
+    private static void ReadAttributes(ReadOnlySpan<byte> message, Dictionary<string, string> attributes)
+    {
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            if (field != 1 || wireType != 2)
+            {
+                reader.Skip(wireType);
+                continue;
+            }
+
+            var pair = new Reader(reader.Bytes());
+            string? key = null;
+            string? value = null;
+            while (pair.Next(out var pairField, out var pairWire))
+            {
+                switch (pairField, pairWire)
+                {
+                    case (1, 2):
+                        key = Encoding.UTF8.GetString(pair.Bytes());
+                        break;
+                    case (2, 2):
+                        value = ReadAnyValue(pair.Bytes());
+                        break;
+                    default:
+                        pair.Skip(pairWire);
+                        break;
+                }
+            }
+
+            if (key is not null)
+            {
+                attributes[key] = value ?? "";
+            }
+        }
+    }
+
+    // AnyValue { string string_value = 1; bool bool_value = 2; int64 int_value = 3; ... }
+    private static string? ReadAnyValue(ReadOnlySpan<byte> message)
+    {
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
+            {
+                case (1, 2):
+                    return Encoding.UTF8.GetString(reader.Bytes());
+                case (2, 0):
+                    return reader.Varint() != 0 ? "true" : "false";
+                case (3, 0):
+                    return ((long)reader.Varint()).ToString(CultureInfo.InvariantCulture);
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }  InstrumentationScope { string name = 1; }  Span { string name = 5; }
+    private static void ReadScopeSpans(ReadOnlySpan<byte> message, Dictionary<string, string> resource, List<OtlpSpan> spans)
+    {
+        var scopeName = "";
+        var names = new List<string>();
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
+            {
+                case (1, 2):
+                    scopeName = ReadString(reader.Bytes(), 1) ?? "";
+                    break;
+                case (2, 2):
+                    names.Add(ReadString(reader.Bytes(), 5) ?? "");
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        spans.AddRange(names.Select(name => new OtlpSpan(name, scopeName, resource)));
+    }
+
+    private static string? ReadString(ReadOnlySpan<byte> message, int wantedField)
+    {
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            if (field == wantedField && wireType == 2)
+            {
+                return Encoding.UTF8.GetString(reader.Bytes());
+            }
+
+            reader.Skip(wireType);
+        }
+
+        return null;
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public bool Next(out int field, out int wireType)
+        {
+            if (_position >= _data.Length)
+            {
+                field = 0;
+                wireType = 0;
+                return false;
+            }
+
+            var tag = Varint();
+            field = (int)(tag >> 3);
+            wireType = (int)(tag & 7);
+            return true;
+        }
+
+        public ulong Varint()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                var b = _data[_position++];
+                value |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0)
+                {
+                    return value;
+                }
+            }
+
+            throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
+        }
+
+        public ReadOnlySpan<byte> Bytes()
+        {
+            var length = checked((int)Varint());
+            var bytes = _data.Slice(_position, length);
+            _position += length;
+            return bytes;
+        }
+
+        public void Skip(int wireType)
+        {
+            switch (wireType)
+            {
+                case 0:
+                    Varint();
+                    break;
+                case 1:
+                    _position += 8;
+                    break;
+                case 2:
+                    Bytes();
+                    break;
+                case 5:
+                    _position += 4;
+                    break;
+                default:
+                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType}.");
+            }
+        }
+    }
+}

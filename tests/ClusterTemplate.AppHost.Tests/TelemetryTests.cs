@@ -1,0 +1,61 @@
+using ClusterTemplate.AppHost.Tests.Infrastructure;
+
+namespace ClusterTemplate.AppHost.Tests;
+
+/// <summary>The primary's supervision and the workers' requests reach an OTLP endpoint, each worker told apart.</summary>
+public sealed class TelemetryTests
+{
+    private const int Workers = 2;
+
+    /// <summary>The primary's ActivitySource (and Meter).</summary>
+    private const string PrimarySource = "ClusterTemplate.Primary";
+
+    [Fact]
+    public async Task Supervision_and_worker_request_spans_are_exported_over_otlp()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var cluster = await ClusterAppHost.StartAsync(Workers, primary => primary
+            .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.Endpoint.ToString().TrimEnd('/'))
+            .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
+            .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "200"));
+        using var budget = new CancellationTokenSource(TestBudgets.Telemetry);
+
+        // Requests that every worker serves, and a restart the primary supervises.
+        Assert.Equal(Workers, (await cluster.DistinctPidsAsync(Workers, budget.Token)).Count);
+        var restart = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.WorkerRow(1), "restart-worker", budget.Token);
+        Assert.True(restart.Success, restart.Message);
+
+        while (!HasAll(receiver.Spans) && !budget.IsCancellationRequested)
+        {
+            await Task.Delay(TestBudgets.PollInterval, CancellationToken.None);
+        }
+
+        var spans = receiver.Spans.ToArray();
+        var summary = string.Join(", ", spans.Select(s => $"{s.Scope}/{s.Name}@{s.CompositeResourceName}").Distinct().Take(40));
+
+        var workerSpans = spans.Where(s => s.Resource.ContainsKey("cluster.worker.id") && s.Scope == "Microsoft.AspNetCore").ToArray();
+        Assert.True(workerSpans.Select(s => s.Resource["cluster.worker.id"]).Distinct().Count() == Workers, "request spans from every worker expected; got: " + summary);
+
+        // Each worker's telemetry carries the name of its row, so the dashboard links the two.
+        var rowNames = Enumerable.Range(1, Workers).Select(ClusterAppHost.WorkerRow).ToHashSet();
+        Assert.True(workerSpans.All(s => rowNames.Contains(s.CompositeResourceName)), "worker service.name-service.instance.id should be a row name; got: " + summary);
+
+        var supervision = spans.Where(s => s.Scope == PrimarySource).Select(s => s.Name).ToHashSet();
+        Assert.True(supervision.Count > 0, "supervision spans from " + PrimarySource + " expected; got: " + summary);
+        Assert.True(supervision.Any(name => name.Contains("start", StringComparison.OrdinalIgnoreCase)), "a worker start span expected; got: " + string.Join(", ", supervision));
+        Assert.True(supervision.Any(name => name.Contains("restart", StringComparison.OrdinalIgnoreCase) || name.Contains("replace", StringComparison.OrdinalIgnoreCase)), "a restart span expected; got: " + string.Join(", ", supervision));
+        Assert.True(receiver.MetricsRequests > 0, "metrics expected over OTLP");
+    }
+
+    private static bool HasAll(IReadOnlyCollection<OtlpSpan> spans)
+    {
+        var snapshot = spans.ToArray();
+        var workers = snapshot.Where(s => s.Resource.ContainsKey("cluster.worker.id") && s.Scope == "Microsoft.AspNetCore")
+            .Select(s => s.Resource["cluster.worker.id"]).Distinct().Count();
+        var supervision = snapshot.Where(s => s.Scope == PrimarySource).Select(s => s.Name).ToArray();
+        return workers >= Workers
+            && supervision.Any(name => name.Contains("start", StringComparison.OrdinalIgnoreCase))
+            && supervision.Any(name => name.Contains("restart", StringComparison.OrdinalIgnoreCase) || name.Contains("replace", StringComparison.OrdinalIgnoreCase));
+    }
+}

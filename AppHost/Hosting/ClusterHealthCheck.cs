@@ -4,7 +4,7 @@ namespace ClusterTemplate.AppHost.Hosting;
 
 /// <summary>
 /// The primary's health as the dashboard shows it: healthy when every worker runs and passes its
-/// liveness probe, degraded when only some do, unhealthy when none does or the primary does not answer.
+/// liveness and readiness probes, degraded when only some do, unhealthy when none does or the primary does not answer.
 /// </summary>
 internal sealed class ClusterHealthCheck(ClusterAnnotation cluster) : IHealthCheck
 {
@@ -16,8 +16,8 @@ internal sealed class ClusterHealthCheck(ClusterAnnotation cluster) : IHealthChe
         }
 
         var total = status.Workers.Count;
-        var serving = status.Workers.Count(worker => worker is { State: "Running", Healthy: true });
-        var description = $"{serving} of {total} workers running and healthy";
+        var serving = status.Workers.Count(worker => worker is { State: "Running", Healthy: true, Ready: true });
+        var description = $"{serving} of {total} workers running, healthy and ready";
         return Task.FromResult(serving switch
         {
             0 => HealthCheckResult.Unhealthy(description),

@@ -15,6 +15,9 @@ public static class ClusterWorkerProperties
     /// <summary><c>healthy</c>, <c>unhealthy</c> or <c>pending</c> (no passing probe yet).</summary>
     public const string Health = "worker.health";
 
+    /// <summary>Whether the worker passed its readiness probe and takes traffic.</summary>
+    public const string Ready = "worker.ready";
+
     /// <summary>Unplanned restarts (crashes and failed probes).</summary>
     public const string Restarts = "worker.restarts";
 

@@ -7,13 +7,20 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <param name="name">The row's name: <c>&lt;primary&gt;-worker-&lt;id&gt;</c>.</param>
 /// <param name="primary">The primary that runs the worker.</param>
 /// <param name="workerId">The worker's slot number, 1..N.</param>
-public sealed class ClusterWorkerResource(string name, ProjectResource primary, int workerId) : Resource(name), IResourceWithParent<ProjectResource>
+/// <remarks>
+/// The dashboard links the row to the telemetry whose <c>service.name</c>-<c>service.instance.id</c> is the
+/// row's name (Aspire's replica convention): the primary gives worker N <c>service.name</c> =
+/// <c>&lt;primary's service name&gt;-worker</c> and <c>service.instance.id</c> = N.
+/// The row names its primary as parent in its snapshot (so the dashboard nests it) but is not an
+/// <see cref="IResourceWithParent"/>: that would make it inherit the primary's health check.
+/// </remarks>
+public sealed class ClusterWorkerResource(string name, ProjectResource primary, int workerId) : Resource(name)
 {
     /// <summary>The resource type shown in the dashboard.</summary>
     public const string ResourceTypeName = "ClusterWorker";
 
     /// <summary>The primary that runs the worker.</summary>
-    public ProjectResource Parent { get; } = primary;
+    public ProjectResource Primary { get; } = primary;
 
     /// <summary>The worker's slot number, 1..N.</summary>
     public int WorkerId { get; } = workerId;

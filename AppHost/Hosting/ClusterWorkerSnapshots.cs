@@ -9,6 +9,7 @@ namespace ClusterTemplate.AppHost.Hosting;
 internal static class ClusterWorkerSnapshots
 {
     private const string LivenessCheck = "liveness";
+    private const string ReadinessCheck = "readiness";
 
     // The dashboard nests a row under the resource this property names (its resource id, not its display name).
     private const string ParentNameProperty = "resource.parentName";
@@ -18,7 +19,7 @@ internal static class ClusterWorkerSnapshots
         ResourceType = ClusterWorkerResource.ResourceTypeName,
         CreationTimeStamp = createdAt,
         State = new ResourceStateSnapshot(KnownResourceStates.Starting, KnownResourceStateStyles.Info),
-        Relationships = [new RelationshipSnapshot(worker.Parent.Name, "Parent")],
+        Relationships = [new RelationshipSnapshot(worker.Primary.Name, "Parent")],
         Properties =
         [
             new ResourcePropertySnapshot(ParentNameProperty, parentResourceId),
@@ -49,11 +50,17 @@ internal static class ClusterWorkerSnapshots
 
         // Only a running worker has a health report: the dashboard shows a starting or restarting row without one.
         var reports = status.State == "Running"
-            ? ImmutableArray.Create(new HealthReportSnapshot(
-                LivenessCheck,
-                status.Healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy,
-                status.Healthy ? "liveness probe passing" : "liveness probe failing",
-                ExceptionText: null))
+            ? ImmutableArray.Create(
+                new HealthReportSnapshot(
+                    LivenessCheck,
+                    status.Healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy,
+                    status.Healthy ? "liveness probe passing" : "liveness probe failing",
+                    ExceptionText: null),
+                new HealthReportSnapshot(
+                    ReadinessCheck,
+                    status.Ready ? HealthStatus.Healthy : HealthStatus.Unhealthy,
+                    status.Ready ? "ready: takes traffic" : "not ready: takes no traffic",
+                    ExceptionText: null))
             : [];
 
         // A worker of a proxy-mode cluster has its own loopback port; in reuseport mode it shares the public one.
@@ -74,6 +81,7 @@ internal static class ClusterWorkerSnapshots
                 .Set(ClusterWorkerProperties.ProcessId, status.ProcessId)
                 .Set(ClusterWorkerProperties.Generation, status.Generation)
                 .Set(ClusterWorkerProperties.Health, health)
+                .Set(ClusterWorkerProperties.Ready, status.Ready)
                 .Set(ClusterWorkerProperties.Restarts, status.Restarts)
                 .Set(ClusterWorkerProperties.StartedAt, status.StartedAt?.UtcDateTime)
                 .Set(ClusterWorkerProperties.LastExitReason, status.LastExitReason)
@@ -108,7 +116,8 @@ internal static class ClusterWorkerSnapshots
                 ExitCode = ExitCodeOf(item.Detail),
                 Properties = properties
                     .Set(ClusterWorkerProperties.LastExitReason, item.Detail)
-                    .Set(ClusterWorkerProperties.Health, "pending"),
+                    .Set(ClusterWorkerProperties.Health, "pending")
+                    .Set(ClusterWorkerProperties.Ready, false),
             }).WithHealthReports([]),
             "Unhealthy" => (previous with
             {

@@ -37,15 +37,20 @@ public sealed class TelemetryTests
         var workerSpans = spans.Where(s => s.Resource.ContainsKey("cluster.worker.id") && s.Scope == "Microsoft.AspNetCore").ToArray();
         Assert.True(workerSpans.Select(s => s.Resource["cluster.worker.id"]).Distinct().Count() == Workers, "request spans from every worker expected; got: " + summary);
 
-        // Each worker's telemetry carries the name of its row, so the dashboard links the two.
-        var rowNames = Enumerable.Range(1, Workers).Select(ClusterAppHost.WorkerRow).ToHashSet();
-        Assert.True(workerSpans.All(s => rowNames.Contains(s.CompositeResourceName)), "worker service.name-service.instance.id should be a row name; got: " + summary);
-
         var supervision = spans.Where(s => s.Scope == PrimarySource).Select(s => s.Name).ToHashSet();
         Assert.True(supervision.Count > 0, "supervision spans from " + PrimarySource + " expected; got: " + summary);
         Assert.True(supervision.Any(name => name.Contains("start", StringComparison.OrdinalIgnoreCase)), "a worker start span expected; got: " + string.Join(", ", supervision));
         Assert.True(supervision.Any(name => name.Contains("restart", StringComparison.OrdinalIgnoreCase) || name.Contains("replace", StringComparison.OrdinalIgnoreCase)), "a restart span expected; got: " + string.Join(", ", supervision));
         Assert.True(receiver.MetricsRequests > 0, "metrics expected over OTLP");
+        Assert.True(receiver.LogsRequests > 0, "logs expected over OTLP");
+
+        // Each worker's telemetry names its row ("service.name-service.instance.id" = row id), so the dashboard links the two.
+        foreach (var span in workerSpans)
+        {
+            var row = ClusterAppHost.WorkerRow(int.Parse(span.Resource["cluster.worker.id"], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(cluster.App.ResourceNotifications.TryGetCurrentState(row, out var state), "no row " + row);
+            Assert.Equal(state.ResourceId, span.CompositeResourceName);
+        }
     }
 
     private static bool HasAll(IReadOnlyCollection<OtlpSpan> spans)

@@ -12,7 +12,8 @@ internal sealed record ClusterStatus(int ProcessId, int Port, string Mode, IRead
 /// <param name="Generation">How many processes the slot has started.</param>
 /// <param name="ProcessId">The current process, or 0 when none runs.</param>
 /// <param name="State">Starting, Running, Stopping, Restarting, Failed or Stopped.</param>
-/// <param name="Healthy">Whether the last liveness probe passed (and the worker is ready).</param>
+/// <param name="Healthy">Whether the last liveness probe passed.</param>
+/// <param name="Ready">Whether the last readiness probe passed and the worker takes traffic.</param>
 /// <param name="Restarts">Unplanned restarts (crashes and failed probes).</param>
 /// <param name="StartedAt">When the current process started.</param>
 /// <param name="LastExitReason">Why the previous process ended, if one did.</param>
@@ -25,6 +26,7 @@ internal sealed record WorkerStatus(
     int ProcessId,
     string State,
     bool Healthy,
+    bool Ready,
     int Restarts,
     DateTimeOffset? StartedAt,
     string? LastExitReason,

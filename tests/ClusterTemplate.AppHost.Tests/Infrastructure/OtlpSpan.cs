@@ -8,7 +8,7 @@ internal sealed record OtlpSpan(string Name, string Scope, IReadOnlyDictionary<s
 {
     /// <summary>The dashboard's name for the exporting process: <c>service.name</c>, dash, <c>service.instance.id</c>.</summary>
     public string CompositeResourceName =>
-        Resource.TryGetValue("service.instance.id", out var instance) && Resource.TryGetValue("service.name", out var service) && service != instance
-            ? $"{service}-{instance}"
+        Resource.TryGetValue("service.instance.id", out var instance)
+            ? $"{Resource.GetValueOrDefault("service.name", "")}-{instance}"
             : Resource.GetValueOrDefault("service.name", "");
 }

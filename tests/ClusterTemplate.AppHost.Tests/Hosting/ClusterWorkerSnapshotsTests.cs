@@ -1,0 +1,98 @@
+using ClusterTemplate.AppHost.Hosting;
+using ClusterTemplate.AppHost.Hosting.Control;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ClusterTemplate.AppHost.Tests.Hosting;
+
+public sealed class ClusterWorkerSnapshotsTests
+{
+    private const int PublicPort = 8080;
+    private static readonly DateTime s_now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly ClusterWorkerResource s_worker = new("cluster-worker-1", new ProjectResource("cluster"), 1);
+
+    [Fact]
+    public void A_running_ready_worker_is_a_running_healthy_row_with_its_table_row_as_properties()
+    {
+        var row = Row(Status("Running", pid: 42, healthy: true, ready: true, restarts: 2, lastExit: "exit code 3"));
+
+        Assert.Equal(KnownResourceStates.Running, row.State?.Text);
+        Assert.Equal(HealthStatus.Healthy, row.HealthStatus);
+        Assert.Equal(42, Property(row, ClusterWorkerProperties.ProcessId));
+        Assert.Equal(2, Property(row, ClusterWorkerProperties.Restarts));
+        Assert.Equal("exit code 3", Property(row, ClusterWorkerProperties.LastExitReason));
+        Assert.Equal("cluster-parent-id", Property(row, "resource.parentName"));
+        Assert.Contains(row.Relationships, r => r.ResourceName == "cluster" && r.Type == "Parent");
+        Assert.Empty(row.Urls);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_running_worker_failing_a_probe_is_an_unhealthy_row(bool healthy, bool ready)
+    {
+        var row = Row(Status("Running", pid: 42, healthy: healthy, ready: ready));
+
+        Assert.Equal(HealthStatus.Unhealthy, row.HealthStatus);
+    }
+
+    [Theory]
+    [InlineData("Restarting", ClusterWorkerProperties.RestartingState)]
+    [InlineData("Failed", ClusterWorkerProperties.FailedState)]
+    [InlineData("Starting", "Starting")]
+    public void The_row_state_follows_the_slot_state(string slotState, string rowState)
+    {
+        Assert.Equal(rowState, Row(Status(slotState, pid: 0)).State?.Text);
+    }
+
+    [Fact]
+    public void A_proxy_mode_worker_shows_its_own_loopback_url()
+    {
+        var row = Row(Status("Running", pid: 42, port: 40001));
+
+        Assert.Equal("http://127.0.0.1:40001", Assert.Single(row.Urls).Url);
+    }
+
+    [Theory]
+    [InlineData("signal 9 (SIGKILL)", 137)]
+    [InlineData("exit code 3", 3)]
+    [InlineData("liveness probe failed 2 times in a row (timeout 0.5 s); signal 9 (SIGKILL)", 137)]
+    public void An_exit_of_the_current_process_shows_at_once_with_its_exit_code(string detail, int exitCode)
+    {
+        var running = Row(Status("Running", pid: 42));
+
+        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, detail), s_now);
+
+        Assert.Equal(KnownResourceStates.Exited, exited.State?.Text);
+        Assert.Equal(exitCode, exited.ExitCode);
+        Assert.Equal(detail, Property(exited, ClusterWorkerProperties.LastExitReason));
+    }
+
+    [Fact]
+    public void The_exit_of_a_replaced_process_changes_only_the_last_event()
+    {
+        var running = Row(Status("Running", pid: 43));
+
+        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, "stopped (exit code 0)"), s_now);
+
+        Assert.Equal(KnownResourceStates.Running, after.State?.Text);
+        Assert.Null(after.ExitCode);
+        Assert.Equal("Exited: stopped (exit code 0)", Property(after, ClusterWorkerProperties.LastEvent));
+    }
+
+    [Fact]
+    public void A_removed_slot_is_hidden()
+    {
+        var removed = ClusterWorkerSnapshots.Removed(Row(Status("Running", pid: 42)), s_now);
+
+        Assert.True(removed.IsHidden);
+    }
+
+    private static CustomResourceSnapshot Row(WorkerStatus status) =>
+        ClusterWorkerSnapshots.FromStatus(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), status, PublicPort);
+
+    private static WorkerStatus Status(string state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
+        new(1, 1, pid, state, healthy, ready, restarts, s_now, lastExit, port, 0, 0);
+
+    private static object? Property(CustomResourceSnapshot row, string name) =>
+        row.Properties.Single(p => p.Name == name).Value;
+}

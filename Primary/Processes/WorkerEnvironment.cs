@@ -31,12 +31,13 @@ internal static class WorkerEnvironment
             environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
         }
 
-        // Each worker is its own telemetry service instance, named after its slot so its traces,
-        // metrics and logs stay together across restarts: "<primary service name>-worker-<id>".
-        var workerServiceName = (read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster")
-            + "-worker-" + workerId.ToString(CultureInfo.InvariantCulture);
+        // The workers are one telemetry service, "<primary service name>-worker", and each slot is an
+        // instance of it, "<id>", so a slot's traces, metrics and logs stay together across restarts.
+        // That is Aspire's replica convention: the dashboard links "<service>-<instance>" to the
+        // AppHost's row of the same name, "<primary>-worker-<id>".
+        var workerServiceName = (read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster") + "-worker";
         environment["OTEL_SERVICE_NAME"] = workerServiceName;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(read("OTEL_RESOURCE_ATTRIBUTES"), workerServiceName);
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(read("OTEL_RESOURCE_ATTRIBUTES"), workerId.ToString(CultureInfo.InvariantCulture));
 
         foreach (var (name, value) in options.Environment)
         {

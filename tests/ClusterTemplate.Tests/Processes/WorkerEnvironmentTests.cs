@@ -26,8 +26,8 @@ public class WorkerEnvironmentTests
         Assert.Equal("/run/w.sock", environment[ClusterEnvironment.ManagementSocket]);
         Assert.Equal("12", environment[ClusterEnvironment.DrainTimeoutSeconds]);
         Assert.Equal("on", environment["FEATURE"]);
-        Assert.Equal("shop-worker-2", environment["OTEL_SERVICE_NAME"]);
-        Assert.Equal("deployment.environment=dev,service.instance.id=shop-worker-2", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.Equal("shop-worker", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("deployment.environment=dev,service.instance.id=2", environment["OTEL_RESOURCE_ATTRIBUTES"]);
         Assert.Equal(Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / 2.0)).ToString(System.Globalization.CultureInfo.InvariantCulture), environment["DOTNET_PROCESSOR_COUNT"]);
     }
 
@@ -37,6 +37,7 @@ public class WorkerEnvironmentTests
         var environment = WorkerEnvironment.Create(new ClusterOptions(), ClusterListenerMode.ReusePort, 1, 1, "/s", name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null);
 
         Assert.False(environment.ContainsKey("DOTNET_PROCESSOR_COUNT"));
-        Assert.Equal("cluster-worker-1", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("cluster-worker", environment["OTEL_SERVICE_NAME"]);
+        Assert.Equal("service.instance.id=1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
     }
 }

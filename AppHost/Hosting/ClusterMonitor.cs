@@ -10,10 +10,13 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// Follows one primary through its control socket: reads its worker table on every lifecycle event
 /// (and every <see cref="PollInterval"/> besides) and mirrors it into the worker rows.
 /// </summary>
-internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnnotation cluster, ResourceNotificationService notifications, TimeProvider time, ILogger logger)
+internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnnotation cluster, ResourceNotificationService notifications, ResourceLoggerService logs, TimeProvider time, ILogger logger)
 {
-    /// <summary>Time between two reads of the worker table when no event comes.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Time between two reads of the worker table when no event comes (the events already trigger a read):
+    /// it refreshes the probe figures, requests served and working set.
+    /// </summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>Time between two attempts to reach a primary that does not answer.</summary>
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
@@ -27,6 +30,7 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var events = FollowEventsAsync(cancellationToken);
+        var output = new ClusterWorkerLogs(primary, notifications, logs).FollowAsync(cancellationToken);
         try
         {
             await FollowTableAsync(cancellationToken).ConfigureAwait(false);
@@ -34,6 +38,7 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
         finally
         {
             await events.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await output.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -7,6 +7,7 @@ namespace ClusterTemplate.AppHost.Hosting;
 internal sealed class ClusterMonitorService(
     DistributedApplicationModel model,
     ResourceNotificationService notifications,
+    ResourceLoggerService logs,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -16,7 +17,7 @@ internal sealed class ClusterMonitorService(
         var monitors = model.Resources
             .OfType<ProjectResource>()
             .Select(primary => primary.Annotations.OfType<ClusterAnnotation>().SingleOrDefault() is { } cluster
-                ? new ClusterMonitor(primary, cluster, notifications, time, logger).RunAsync(stoppingToken)
+                ? new ClusterMonitor(primary, cluster, notifications, logs, time, logger).RunAsync(stoppingToken)
                 : null)
             .OfType<Task>();
         return Task.WhenAll(monitors);

@@ -1,4 +1,5 @@
 using ClusterTemplate.AppHost.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterTemplate.AppHost.Tests;
 
@@ -30,6 +31,16 @@ public sealed class WorkerRowsTests
 
         // The primary's own health is the workers' health.
         await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync(ClusterAppHost.PrimaryName, budget.Token);
+
+        // Each row has its worker's console output.
+        var logs = cluster.App.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in logs.WatchAsync(ClusterAppHost.WorkerRow(1)).WithCancellation(budget.Token))
+        {
+            if (batch.Any(line => line.Content.Contains("Now listening on", StringComparison.Ordinal)))
+            {
+                break;
+            }
+        }
     }
 
     [Fact]

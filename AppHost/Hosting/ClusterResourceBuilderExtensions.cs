@@ -15,8 +15,8 @@ public static class ClusterResourceBuilderExtensions
     /// <summary>The name of the primary's public endpoint.</summary>
     public const string PublicEndpointName = "http";
 
-    /// <summary>Workers of a cluster that <see cref="WithWorkers"/> does not set. Defaults to 2.</summary>
-    public const int DefaultWorkers = 2;
+    /// <summary>Workers of a cluster that <see cref="WithWorkers"/> does not set: one per core, as the primary does.</summary>
+    public static int DefaultWorkers => Math.Min(Environment.ProcessorCount, 256);
 
     /// <summary>The public port of a cluster that <see cref="WithPublicPort"/> does not set. Defaults to 8080.</summary>
     public const int DefaultPort = 8080;

@@ -7,11 +7,14 @@ namespace ClusterTemplate.Primary.Health;
 /// <summary>HTTP/1.1 over the worker's Unix domain socket: reachable only by processes of the primary's user.</summary>
 internal sealed class UnixSocketManagementClient : IWorkerManagementClient
 {
+    /// <summary>The host name of requests to workers' management sockets, so telemetry can leave them out.</summary>
+    public const string Authority = "worker";
+
     private readonly HttpClient _client;
 
     public UnixSocketManagementClient(string socketPath)
     {
-        _client = UnixDomainSocketHttp.CreateClient(socketPath, authority: "worker");
+        _client = UnixDomainSocketHttp.CreateClient(socketPath, authority: Authority);
     }
 
     public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/alive", cancellationToken);

@@ -12,6 +12,8 @@ using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Instrumentation.Http;
 
 namespace ClusterTemplate.Primary.Hosting;
 
@@ -31,6 +33,19 @@ public static class ClusterPrimaryHostingExtensions
         builder.Services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(ClusterTelemetry.Name))
             .WithMetrics(metrics => metrics.AddMeter(ClusterTelemetry.Name));
+
+        // Control requests (the AppHost polls them) and probes of the workers are plumbing, not traffic: no spans.
+        builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+        {
+            var filter = options.Filter;
+            options.Filter = context => !ControlConnectionFeature.IsControl(context) && (filter?.Invoke(context) ?? true);
+        });
+        builder.Services.Configure<HttpClientTraceInstrumentationOptions>(options =>
+        {
+            var filter = options.FilterHttpRequestMessage;
+            options.FilterHttpRequestMessage = request =>
+                request.RequestUri?.Host != UnixSocketManagementClient.Authority && (filter?.Invoke(request) ?? true);
+        });
 
         var services = builder.Services;
         services.AddOptions<ClusterOptions>()

@@ -5,6 +5,8 @@ namespace ClusterTemplate.Tests.Processes;
 [Trait("Category", "Unit")]
 public sealed class WorkerProgramLocatorTests : IDisposable
 {
+    private static readonly string WorkerDll = WorkerProgramLocator.WorkerAssemblyName + ".dll";
+
     private readonly string _root = Directory.CreateTempSubdirectory("locator").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -12,9 +14,9 @@ public sealed class WorkerProgramLocatorTests : IDisposable
     [Fact]
     public void Prefers_the_worker_published_beside_the_primary_and_its_app_host()
     {
-        var published = Touch("primary", "worker", "ClusterTemplate.Worker.dll");
-        var appHost = Touch("primary", "worker", "ClusterTemplate.Worker");
-        var buildOutput = Touch("build", "ClusterTemplate.Worker.dll");
+        var published = Touch("primary", "worker", WorkerDll);
+        var appHost = Touch("primary", "worker", WorkerProgramLocator.WorkerAssemblyName);
+        var buildOutput = Touch("build", WorkerDll);
 
         Assert.True(new WorkerProgramLocator(Path.Combine(_root, "primary"), buildOutput).TryLocate(null, out var program, out var searched));
 
@@ -27,7 +29,7 @@ public sealed class WorkerProgramLocatorTests : IDisposable
     [Fact]
     public void Falls_back_to_the_build_output_and_runs_a_dll_through_dotnet()
     {
-        var buildOutput = Touch("build", "ClusterTemplate.Worker.dll");
+        var buildOutput = Touch("build", WorkerDll);
 
         Assert.True(new WorkerProgramLocator(Path.Combine(_root, "primary"), buildOutput).TryLocate(null, out var program, out _));
 
@@ -38,7 +40,7 @@ public sealed class WorkerProgramLocatorTests : IDisposable
     [Fact]
     public void A_configured_path_that_does_not_exist_is_reported_not_replaced()
     {
-        Touch("primary", "worker", "ClusterTemplate.Worker.dll");
+        Touch("primary", "worker", WorkerDll);
 
         var found = new WorkerProgramLocator(Path.Combine(_root, "primary"), null).TryLocate("/nowhere/app.dll", out _, out var searched);
 

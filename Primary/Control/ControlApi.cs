@@ -37,16 +37,25 @@ public static class ControlApi
         endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
             new ClusterStatus(Environment.ProcessId, options.Value.Port, ListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
 
-        endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, CancellationToken cancellationToken) =>
+        endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
+            // The stream never ends by itself: it must end when the primary stops, or the shutdown waits for it.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+            var cancellationToken = stopping.Token;
             context.Response.ContentType = "application/x-ndjson";
             await context.Response.Body.FlushAsync(cancellationToken);
             var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-            await foreach (var item in events.SubscribeAsync(cancellationToken))
+            try
             {
-                await JsonSerializer.SerializeAsync(context.Response.Body, item, options, cancellationToken);
-                await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
-                await context.Response.Body.FlushAsync(cancellationToken);
+                await foreach (var item in events.SubscribeAsync(cancellationToken))
+                {
+                    await JsonSerializer.SerializeAsync(context.Response.Body, item, options, cancellationToken);
+                    await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                    await context.Response.Body.FlushAsync(cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
             }
         });
 

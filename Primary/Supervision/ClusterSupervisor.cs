@@ -65,10 +65,6 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         }
     }
 
-    /// <summary>The live workers that pass their readiness probe, for the proxy's destination list.</summary>
-    internal IReadOnlyList<WorkerSnapshot> GetReadyWorkers() =>
-        [.. GetWorkers().Where(worker => worker.State == WorkerState.Running && worker.Port > 0)];
-
     /// <summary>Starts the configured number of workers; returns without waiting for them to be ready.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +93,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
 
         Log.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
         await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
+        await Task.WhenAll(slots.Select(slot => slot.Loop)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -110,7 +107,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
     {
         var slot = new WorkerSlot(id, _options.Restart);
         _slots[id] = slot;
-        slot.Loop = Task.Run(() => RunSlotAsync(slot));
+        slot.Loop = RunDetached(() => RunSlotAsync(slot));
     }
 
     /// <summary>
@@ -155,6 +152,18 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
             var exit = await current.Process.Exited.ConfigureAwait(false);
             var delay = OnUnplannedExit(slot, current, exit);
             await Task.Delay(delay, _time, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// Runs a long-lived loop without the caller's execution context, so the span of whatever operation
+    /// started it (a scale, a rollout) does not become the parent of every span the loop makes later.
+    /// </summary>
+    private static Task RunDetached(Func<Task> loop)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(loop);
         }
     }
 
@@ -236,7 +245,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
 
         Log.WorkerStarted(_logger, slot.WorkerId, process.ProcessId, generation);
         Publish(WorkerEventKind.Started, slot.WorkerId, generation, process.ProcessId);
-        _ = Task.Run(() => MonitorAsync(slot, instance));
+        _ = RunDetached(() => MonitorAsync(slot, instance));
         return instance;
     }
 

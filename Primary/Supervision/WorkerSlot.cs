@@ -33,7 +33,8 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
 
     public string? LastExitReason { get; set; }
 
-    public Task? Loop { get; set; }
+    /// <summary>The slot's supervision loop; it ends when the slot is retired or the primary stops.</summary>
+    public Task Loop { get; set; } = Task.CompletedTask;
 
     /// <summary>The span from an unplanned exit until the replacement is ready.</summary>
     public System.Diagnostics.Activity? PendingRestart { get; set; }

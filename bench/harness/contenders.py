@@ -15,6 +15,8 @@ PRIMARY_EXE = os.path.join(PRIMARY_DIR, "ClusterTemplate.Primary")
 PM2 = os.path.join(NODE_DIR, "node_modules", ".bin", "pm2")
 
 READY_TIMEOUT_S = 30.0
+# Timestamps in the .NET logs (bench/out/run-*/), to read a restart's timeline afterwards.
+DOTNET_LOG_ENV = {"Logging__Console__FormatterOptions__TimestampFormat": "HH:mm:ss.fff "}
 STOP_TIMEOUT_S = 15.0
 
 
@@ -143,7 +145,7 @@ class SingleWorker(Contender):
 
     def start(self, port):
         self.port = port
-        self._spawn([WORKER_EXE, "--urls", f"http://127.0.0.1:{port}"], WORKER_DIR, _clean_env({}))
+        self._spawn([WORKER_EXE, "--urls", f"http://127.0.0.1:{port}"], WORKER_DIR, _clean_env(DOTNET_LOG_ENV))
 
     def worker_pids(self):
         root = self.root_pid()
@@ -157,11 +159,12 @@ class OurCluster(Contender):
     """ClusterTemplate.Primary with N workers in one listener mode."""
     can_reload = True
 
-    def __init__(self, mode, workers, workdir):
+    def __init__(self, mode, workers, workdir, extra_env=None, key=None, label=None):
         super().__init__(workers, workdir)
         self.mode = mode
-        self.key = mode
-        self.label = f"cluster {mode}"
+        self.key = key or mode
+        self.label = label or f"cluster {mode}"
+        self.extra_env = dict(extra_env or {})
         self.runtime_dir = None
 
     @property
@@ -171,7 +174,7 @@ class OurCluster(Contender):
     def start(self, port):
         self.port = port
         self.runtime_dir = os.path.join(self.workdir, f"rt-{self.mode}-{port}")
-        env = _clean_env({"Cluster__RuntimeDirectory": self.runtime_dir})
+        env = _clean_env({**DOTNET_LOG_ENV, **self.extra_env, "Cluster__RuntimeDirectory": self.runtime_dir})
         self._spawn([PRIMARY_EXE, "--workers", str(self.workers), "--port", str(port), "--mode", self.mode],
                     PRIMARY_DIR, env)
 

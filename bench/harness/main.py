@@ -31,6 +31,8 @@ def parse_args(argv):
     p.add_argument("--kills", type=int, help="kill -9 restarts measured per contender (default 10; quick 2)")
     p.add_argument("--rollouts", type=int, help="rolling restarts under load per contender (default 5; quick 1)")
     p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15; quick 8)")
+    p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
     p.add_argument("--only", help="comma-separated contenders: single,reuseport,proxy,node,pm2")
     p.add_argument("--skip-operations", action="store_true", help="throughput and memory only")
     p.add_argument("--record", dest="record", action="store_true", default=None, help="write bench/RESULTS.md (default unless --quick)")
@@ -52,14 +54,18 @@ def log(message):
 
 
 def memory_snapshot(contender):
-    counted = [(role, pid, procs.rss_bytes(pid)) for role, pid in contender.processes()]
-    counted = [(role, pid, rss) for role, pid, rss in counted if rss is not None]
-    primary = [rss for role, _, rss in counted if role in ("primary", "daemon")]
+    """RSS, private and PSS bytes of every process of the contender, by role."""
+    counted = [(role, procs.memory(pid)) for role, pid in contender.processes()]
+    counted = [(role, mem) for role, mem in counted if mem is not None]
+    primary = [mem for role, mem in counted if role in ("primary", "daemon")]
+    workers = [mem for role, mem in counted if role == "worker"]
     return {
         "count": len(counted),
-        "primary": primary[0] if primary else None,
-        "workers": [rss for role, _, rss in counted if role == "worker"],
-        "total": sum(rss for _, _, rss in counted),
+        "primary": primary[0]["rss"] if primary else None,
+        "workers": [m["rss"] for m in workers],
+        "workers_private": [m["private"] for m in workers],
+        "total": sum(m["rss"] for _, m in counted),
+        "total_pss": sum(m["pss"] or 0 for _, m in counted),
     }
 
 
@@ -169,7 +175,11 @@ def render(args, argv, results, info):
     for key, title, *_ in WORKLOADS:
         lines += [f"## {title.format(n=args.cpu_n)}", "", report.throughput_table(key, contenders, results["throughput"][key], un), ""]
     lines += ["## Resident memory after the load (VmRSS)", "",
-              "Per process and in total; the ratios are against the single Worker's one process of the same round.", "",
+              "VmRSS per process and in total, as the targets ask; the ratios are against the single Worker's one process "
+              "of the same round. VmRSS counts the shared, file-backed pages of the runtime and framework (about 58 MB of a "
+              ".NET process, the same pages in every .NET process) in full in every process, so two more columns: private "
+              "(RssAnon + RssShmem, the pages only that worker has) and the contender's total PSS (shared pages divided "
+              "among the processes mapping them, including processes outside the benchmark).", "",
               report.memory_table(contenders, results["memory"], un), ""]
     if not args.skip_operations:
         lines += ["## Restart latency after kill -9 of a worker", "",
@@ -198,8 +208,9 @@ def main(argv):
     os.makedirs(work_dir, exist_ok=True)
 
     workers = args.workers
-    contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir),
-                  cs.OurCluster("proxy", workers, work_dir), cs.NodeCluster(workers, work_dir),
+    cluster_env = dict(item.split("=", 1) for item in args.cluster_env)
+    contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
+                  cs.OurCluster("proxy", workers, work_dir, cluster_env), cs.NodeCluster(workers, work_dir),
                   cs.Pm2Cluster(workers, work_dir)]
     if args.only:
         wanted = set(args.only.split(","))
@@ -234,13 +245,13 @@ def main(argv):
 
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     results["load_after"] = machine.load_average()
-    text = render(args, argv, results, info)
-    with open(os.path.join(work_dir, "report.md"), "w") as f:
-        f.write(text)
     raw = {k: v for k, v in results.items() if k != "contenders"}
     raw.update({"machine": info, "args": vars(args)})
     with open(os.path.join(work_dir, "results.json"), "w") as f:
         json.dump(raw, f, indent=1)
+    text = render(args, argv, results, info)
+    with open(os.path.join(work_dir, "report.md"), "w") as f:
+        f.write(text)
     if args.record:
         with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
             f.write(text)

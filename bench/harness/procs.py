@@ -68,6 +68,28 @@ def rss_bytes(pid):
     return None
 
 
+def memory(pid):
+    """Resident memory of pid in bytes: rss (VmRSS), private (RssAnon + RssShmem: not shared with other
+    processes' file mappings), pss (proportional set size: shared pages divided among their users); None if gone."""
+    values = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key = line.split(":", 1)[0]
+                if key in ("VmRSS", "RssAnon", "RssShmem"):
+                    values[key] = int(line.split()[1]) * 1024
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    values["Pss"] = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    if "VmRSS" not in values:
+        return None
+    return {"rss": values["VmRSS"], "private": values.get("RssAnon", 0) + values.get("RssShmem", 0),
+            "pss": values.get("Pss")}
+
+
 def command_name(pid):
     try:
         with open(f"/proc/{pid}/comm") as f:

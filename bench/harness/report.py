@@ -48,27 +48,32 @@ def throughput_table(workload, contenders, runs, unavailable):
 
 
 def memory_table(contenders, memory, unavailable):
-    """memory[key] = list per round of {"primary": bytes|None, "workers": [bytes], "total": bytes}."""
+    """memory[key] = list per round of memory snapshots (see main.memory_snapshot)."""
     base_total = [m["total"] if m else None for m in memory.get("single", [])]
-    rows = ["| contender | processes | primary/daemon MB | per worker MB (median) | total MB | per worker x single | total x single |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| contender | processes | primary/daemon MB | per worker MB | per worker private MB | total MB | total PSS MB | per worker x single | total x single |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in contenders:
         if c.key in unavailable:
-            rows.append(f"| {c.label} | not available |||||||")
+            rows.append(f"| {c.label} | not available |||||||||")
             continue
-        m = [x for x in memory.get(c.key, []) if x]
+        rounds = memory.get(c.key, [])
+        m = [x for x in rounds if x]
         if not m:
             continue
-        per_worker = [median(x["workers"]) for x in memory[c.key]]
-        totals = [x["total"] if x else None for x in memory[c.key]]
+        per_worker = [median(x["workers"]) if x else None for x in rounds]
+        private = [median(x["workers_private"]) for x in m]
+        totals = [x["total"] if x else None for x in rounds]
         primaries = [x["primary"] for x in m if x["primary"] is not None]
-        rows.append("| {} | {} | {} | {} | {} | {} | {} |".format(
-            c.label, median([x["count"] for x in m]) if m else "n/a",
-            fmt(median(primaries) / MB if primaries else None, ".0f"),
-            fmt(median(per_worker) / MB if median(per_worker) else None, ".0f"),
-            fmt(median(totals) / MB if median(totals) else None, ".0f"),
+        rows.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            c.label, fmt(median([x["count"] for x in m])),
+            _mb(median(primaries) if primaries else None), _mb(median(per_worker)), _mb(median(private)),
+            _mb(median(totals)), _mb(median([x["total_pss"] for x in m])),
             fx(paired_ratio(per_worker, base_total)), fx(paired_ratio(totals, base_total))))
     return "\n".join(rows)
+
+
+def _mb(value):
+    return fmt(value / MB if value is not None else None)
 
 
 def restart_table(contenders, restarts, unavailable):

@@ -1,16 +1,23 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
+using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
+
+if (ControlCommandLine.IsCommand(args))
+{
+    return await ControlCommandLine.RunAsync(args, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 
-await using var app = builder.Build();
-app.UseClusterControl();
-
+WebApplication app;
 try
 {
+    app = builder.Build();
+    app.MapClusterControl();
+    app.MapClusterProxy();
     await app.StartAsync();
 }
 catch (OptionsValidationException exception)
@@ -22,11 +29,15 @@ catch (OptionsValidationException exception)
 
     return 2;
 }
-catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, app.Configuration, out var message))
+catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, builder.Configuration, out var message))
 {
     Console.Error.WriteLine("error: " + message);
     return 2;
 }
 
-await app.WaitForShutdownAsync();
+await using (app)
+{
+    await app.WaitForShutdownAsync();
+}
+
 return 0;

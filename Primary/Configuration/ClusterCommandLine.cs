@@ -9,6 +9,7 @@ public static class ClusterCommandLine
         ["--workers"] = "Cluster:Workers",
         ["--port"] = "Cluster:Port",
         ["--mode"] = "Cluster:Mode",
+        ["--load-balancing"] = "Cluster:LoadBalancing",
         ["--worker-path"] = "Cluster:WorkerPath",
         ["--drain-timeout"] = "Cluster:DrainTimeout",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",

@@ -48,8 +48,30 @@ public sealed class ClusterOptions
     /// <summary>Extra environment variables for every worker.</summary>
     public Dictionary<string, string> Environment { get; set; } = [];
 
+    /// <summary>
+    /// How the proxy picks a worker in <c>proxy</c> mode: a YARP load-balancing policy
+    /// (PowerOfTwoChoices, LeastRequests, RoundRobin, Random, FirstAlphabetical). Defaults to PowerOfTwoChoices.
+    /// </summary>
+    public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
+
+    /// <summary>
+    /// In <c>proxy</c> mode, how long a worker leaving the cluster stays up after it is taken out of the
+    /// destination list and before it is asked to stop, so requests already routed to it reach it. Defaults to 200 ms.
+    /// </summary>
+    public TimeSpan DeregistrationDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// In <c>reuseport</c> mode, turn on the kernel's listener migration (<c>net.ipv4.tcp_migrate_req</c>) at
+    /// start when it is off and the primary may (root). Without it, connections queued on a stopping worker's
+    /// listener are reset. Defaults to <c>true</c>.
+    /// </summary>
+    public bool EnableListenerMigration { get; set; } = true;
+
     /// <summary>Crash restart backoff and crash-loop guard.</summary>
     public RestartOptions Restart { get; set; } = new();
+
+    /// <summary>Recycling by requests served and by memory.</summary>
+    public RecycleOptions Recycle { get; set; } = new();
 
     /// <summary>Liveness and readiness probing.</summary>
     public HealthProbeOptions Health { get; set; } = new();

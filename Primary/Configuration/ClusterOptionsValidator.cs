@@ -39,6 +39,16 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
             failures.Add($"Cluster:WorkerPath: worker program not found (looked in {searched}); set it to the Worker's executable or .dll.");
         }
 
+        if (!Proxy.LoadBalancingPolicies.IsKnown(options.LoadBalancing))
+        {
+            failures.Add(SettingErrors.Describe("Cluster:LoadBalancing", options.LoadBalancing));
+        }
+
+        if (options.DeregistrationDelay < TimeSpan.Zero)
+        {
+            failures.Add(SettingErrors.Describe("Cluster:DeregistrationDelay", options.DeregistrationDelay.ToString()));
+        }
+
         if (options.DrainTimeout <= TimeSpan.Zero)
         {
             failures.Add(SettingErrors.Describe("Cluster:DrainTimeout", options.DrainTimeout.ToString()));
@@ -46,6 +56,7 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
 
         ValidateRestart(options.Restart, failures);
         ValidateHealth(options.Health, failures);
+        ValidateRecycle(options.Recycle, failures);
 
         if (portInRange && failures.Count == 0 && PortAvailability.IsTaken(options.Port))
         {
@@ -75,6 +86,22 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
         if (restart.CrashLoopMaxRestarts < 1)
         {
             failures.Add(SettingErrors.Describe("Cluster:Restart:CrashLoopMaxRestarts", restart.CrashLoopMaxRestarts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void ValidateRecycle(RecycleOptions recycle, List<string> failures)
+    {
+        foreach (var (setting, value) in new[]
+        {
+            ("Cluster:Recycle:MaxRequests", recycle.MaxRequests),
+            ("Cluster:Recycle:MaxRequestsJitter", recycle.MaxRequestsJitter),
+            ("Cluster:Recycle:MemoryLimitMegabytes", recycle.MemoryLimitMegabytes),
+        })
+        {
+            if (value < 0)
+            {
+                failures.Add(SettingErrors.Describe(setting, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
         }
     }
 

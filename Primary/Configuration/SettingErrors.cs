@@ -1,7 +1,7 @@
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>One-line messages for settings that are out of range or cannot be read.</summary>
-public static class SettingErrors
+public static partial class SettingErrors
 {
     private static readonly Dictionary<string, string> s_accepted = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -10,12 +10,18 @@ public static class SettingErrors
         ["Cluster:Mode"] = ListenerModes.AcceptedValues,
         ["Cluster:DrainTimeout"] = "a positive time span such as 00:00:30",
         ["Cluster:ShareProcessors"] = "true or false",
+        ["Cluster:EnableListenerMigration"] = "true or false",
+        ["Cluster:LoadBalancing"] = Proxy.LoadBalancingPolicies.AcceptedValues,
+        ["Cluster:DeregistrationDelay"] = "a time span of zero or more, such as 00:00:00.200",
         ["Cluster:Restart:BaseDelay"] = "a time span of zero or more, such as 00:00:00.100",
         ["Cluster:Restart:Factor"] = "a number of 1 or more",
         ["Cluster:Restart:MaxDelay"] = "a time span no shorter than Cluster:Restart:BaseDelay",
         ["Cluster:Restart:StableAfter"] = "a time span such as 00:00:30",
         ["Cluster:Restart:CrashLoopMaxRestarts"] = "a whole number of 1 or more",
         ["Cluster:Restart:CrashLoopWindow"] = "a time span such as 00:01:00",
+        ["Cluster:Recycle:MaxRequests"] = "a whole number of 0 (off) or more",
+        ["Cluster:Recycle:MaxRequestsJitter"] = "a whole number of 0 or more",
+        ["Cluster:Recycle:MemoryLimitMegabytes"] = "a whole number of 0 (off) or more",
         ["Cluster:Health:Interval"] = "a positive time span such as 00:00:02",
         ["Cluster:Health:Timeout"] = "a positive time span such as 00:00:02",
         ["Cluster:Health:FailureThreshold"] = "a whole number of 1 or more",
@@ -37,18 +43,9 @@ public static class SettingErrors
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            const string marker = "configuration value at '";
-            var start = current.Message.IndexOf(marker, StringComparison.Ordinal);
-            if (start < 0)
+            if (BindingFailure().Match(current.Message) is { Success: true } match)
             {
-                continue;
-            }
-
-            start += marker.Length;
-            var end = current.Message.IndexOf('\'', start);
-            if (end > start)
-            {
-                var setting = current.Message[start..end];
+                var setting = match.Groups["setting"].Value;
                 message = Describe(setting, configuration[setting]);
                 return true;
             }
@@ -57,4 +54,7 @@ public static class SettingErrors
         message = "";
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("Failed to convert configuration value .* at '(?<setting>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 }

@@ -30,16 +30,10 @@ public static class ControlApi
         public const string RestartWorker = "/control/workers/{id:int}/restart";
     }
 
-    /// <summary>Serves the control API on connections that came in over the control socket, and only there.</summary>
-    public static IApplicationBuilder UseClusterControl(this IApplicationBuilder app) =>
-        app.MapWhen(ControlConnectionFeature.IsControl, control =>
-        {
-            control.UseRouting();
-            control.UseEndpoints(endpoints => endpoints.MapClusterControl());
-        });
-
-    private static void MapClusterControl(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps the control API; it answers only on the control socket (see <see cref="ControlEndpointMatcherPolicy"/>).</summary>
+    public static IEndpointRouteBuilder MapClusterControl(this IEndpointRouteBuilder app)
     {
+        var endpoints = app.MapGroup("").WithMetadata(ControlEndpointMetadata.Instance);
         endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
             new ClusterStatus(Environment.ProcessId, options.Value.Port, ListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
 
@@ -64,6 +58,8 @@ public static class ControlApi
 
         endpoints.MapPost(Routes.RestartWorker, async (int id, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
             ToResult(await supervisor.RestartWorkerAsync(id, cancellationToken)));
+
+        return app;
     }
 
     private static IResult ToResult(ClusterOperationResult result) =>

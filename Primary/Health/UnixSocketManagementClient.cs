@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using ClusterTemplate.Primary.Control;
 using ClusterTemplate.ServiceDefaults.Cluster;
 
 namespace ClusterTemplate.Primary.Health;
@@ -11,26 +11,7 @@ internal sealed class UnixSocketManagementClient : IWorkerManagementClient
 
     public UnixSocketManagementClient(string socketPath)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-            UseProxy = false,
-        };
-
-        _client = new HttpClient(handler) { BaseAddress = new Uri("http://worker"), Timeout = Timeout.InfiniteTimeSpan };
+        _client = UnixDomainSocketHttp.CreateClient(socketPath, authority: "worker");
     }
 
     public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/alive", cancellationToken);

@@ -1,9 +1,15 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Proxy;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +25,12 @@ public static class ClusterPrimaryHostingExtensions
     public static WebApplicationBuilder AddClusterPrimary(this WebApplicationBuilder builder, string[] args)
     {
         builder.Configuration.AddCommandLine(args, ClusterCommandLine.SwitchMappings);
+        // The primary is not a worker: telemetry and health checks, without the worker-side cluster wiring.
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(ClusterTelemetry.Name))
+            .WithMetrics(metrics => metrics.AddMeter(ClusterTelemetry.Name));
 
         var services = builder.Services;
         services.AddOptions<ClusterOptions>()
@@ -26,16 +38,25 @@ public static class ClusterPrimaryHostingExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
 
-        // Long enough for the workers' drain and the kill that follows it.
-        services.AddOptions<HostOptions>().Configure<IOptions<ClusterOptions>>((host, cluster) =>
-            host.ShutdownTimeout = cluster.Value.DrainTimeout + cluster.Value.Health.StopGracePeriod + TimeSpan.FromSeconds(5));
+        // Long enough for the workers' drain and the kill that follows it. Read leniently: the host resolves
+        // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            var defaults = new ClusterOptions();
+            var drain = TimeSpan.TryParse(configuration["Cluster:DrainTimeout"], CultureInfo.InvariantCulture, out var configured) && configured > TimeSpan.Zero
+                ? configured
+                : defaults.DrainTimeout;
+            host.ShutdownTimeout = drain + defaults.Health.StopGracePeriod + TimeSpan.FromSeconds(10);
+        });
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerProgramLocator>();
         services.TryAddSingleton<ClusterRuntimeDirectory>();
         services.TryAddSingleton<ClusterEvents>();
+        services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
         services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
+        services.AddHostedService<ListenerMigration>();
         services.TryAddSingleton<ClusterSupervisor>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 
@@ -43,6 +64,12 @@ public static class ClusterPrimaryHostingExtensions
         {
             // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.
             var runtime = kestrel.ApplicationServices.GetRequiredService<ClusterRuntimeDirectory>();
+            var cluster = kestrel.ApplicationServices.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            if (cluster.Resolve() == ClusterListenerMode.Proxy)
+            {
+                kestrel.ListenAnyIP(cluster.Port);
+            }
+
             kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.Use(next => connection =>
             {
                 connection.Features.Set(ControlConnectionFeature.Instance);
@@ -52,6 +79,8 @@ public static class ClusterPrimaryHostingExtensions
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<ReloadSignalHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ControlEndpointMatcherPolicy>());
+        services.AddClusterProxy();
 
         return builder;
     }

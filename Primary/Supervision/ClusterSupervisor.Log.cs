@@ -57,6 +57,15 @@ public sealed partial class ClusterSupervisor
         [LoggerMessage(16, LogLevel.Error, "{Message}", EventName = "RolloutFailed")]
         public static partial void RolloutFailed(ILogger logger, string message);
 
+        [LoggerMessage(20, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) is recycled: {Reason}; replacing it the rolling way", EventName = "WorkerRecycling")]
+        public static partial void Recycling(ILogger logger, int workerId, int processId, string reason);
+
+        [LoggerMessage(19, LogLevel.Information, "Operation {Operation} finished: succeeded={Succeeded}, {Message}", EventName = "OperationCompleted")]
+        public static partial void OperationCompleted(ILogger logger, string operation, bool succeeded, string message);
+
+        [LoggerMessage(18, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) is {Readiness}", EventName = "WorkerReadinessChanged")]
+        public static partial void ReadinessChanged(ILogger logger, int workerId, int processId, string readiness);
+
         [LoggerMessage(17, LogLevel.Information, "Scaling from {Before} to {After} workers", EventName = "Scaling")]
         public static partial void Scaling(ILogger logger, int before, int after);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace ClusterTemplate.Primary.Supervision;
@@ -14,7 +15,11 @@ public sealed partial class ClusterSupervisor
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
+            using var activity = _telemetry.ActivitySource.StartActivity("cluster.restart_worker");
+            activity?.SetTag("cluster.worker.id", workerId);
+            var result = await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
+            Log.OperationCompleted(_logger, "restart of worker " + workerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
+            return Complete(activity, result);
         }
         finally
         {
@@ -29,6 +34,8 @@ public sealed partial class ClusterSupervisor
         try
         {
             var ids = GetWorkers().Select(worker => worker.WorkerId).ToArray();
+            using var activity = _telemetry.ActivitySource.StartActivity("cluster.rollout");
+            activity?.SetTag("cluster.workers", ids.Length);
             Log.RolloutStarting(_logger, ids.Length);
             foreach (var id in ids)
             {
@@ -37,12 +44,12 @@ public sealed partial class ClusterSupervisor
                 {
                     var message = $"rolling restart stopped at worker {id}: {result.Message}";
                     Log.RolloutFailed(_logger, message);
-                    return new ClusterOperationResult(false, message);
+                    return Complete(activity, new ClusterOperationResult(false, message));
                 }
             }
 
             Log.RolloutCompleted(_logger, ids.Length);
-            return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"replaced {ids.Length} workers"));
+            return Complete(activity, new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"replaced {ids.Length} workers")));
         }
         finally
         {
@@ -82,9 +89,51 @@ public sealed partial class ClusterSupervisor
                 }
             }
 
+            using var activity = _telemetry.ActivitySource.StartActivity("cluster.scale");
+            activity?.SetTag("cluster.workers.before", before);
+            activity?.SetTag("cluster.workers.after", count);
             Log.Scaling(_logger, before, count);
             await Task.WhenAll(removed.Select(RetireAsync)).ConfigureAwait(false);
-            return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers"));
+            var result = new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers"));
+            Log.OperationCompleted(_logger, "scale", result.Succeeded, result.Message);
+            return Complete(activity, result);
+        }
+        finally
+        {
+            _operations.Release();
+        }
+    }
+
+    /// <summary>Replaces a worker that reached a recycling limit, unless something else replaced it first.</summary>
+    private async Task RecycleAsync(WorkerSlot slot, WorkerInstance instance, string reason)
+    {
+        try
+        {
+            await _operations.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!ReferenceEquals(slot.Current, instance) || instance.PlannedStop)
+            {
+                return;
+            }
+
+            using var activity = _telemetry.StartWorkerActivity("worker.recycle", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+            var result = await ReplaceAsync(slot.WorkerId, "recycle: " + reason, _shutdown.Token).ConfigureAwait(false);
+            Log.OperationCompleted(_logger, "recycle of worker " + slot.WorkerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
+            Complete(activity, result);
+            if (!result.Succeeded)
+            {
+                instance.RecyclingFailed();
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
         finally
         {
@@ -126,14 +175,36 @@ public sealed partial class ClusterSupervisor
 
         WorkerInstance? old;
         WorkerInstance replacement;
-        await slot.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = _telemetry.StartWorkerActivity("worker.replace", workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
+        activity?.SetTag("cluster.replace.reason", reason);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        await slot.Gate.WaitAsync(stopping.Token).ConfigureAwait(false);
         try
         {
+            if (slot.Retired.IsCancellationRequested)
+            {
+                return Complete(activity, new ClusterOperationResult(false, string.Create(CultureInfo.InvariantCulture, $"worker {workerId} is being removed")));
+            }
+
             old = slot.Current;
             replacement = StartInstance(slot, makeCurrent: false);
             Log.Replacing(_logger, workerId, old?.Process.ProcessId ?? 0, replacement.Process.ProcessId, reason);
 
-            if (!await replacement.Ready.WaitAsync(cancellationToken).ConfigureAwait(false))
+            bool ready;
+            try
+            {
+                ready = await replacement.Ready.WaitAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down, or the caller gave up: the half-started replacement must not outlive the operation.
+                replacement.MarkPlannedStop();
+                await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                replacement.Dispose();
+                throw;
+            }
+
+            if (!ready)
             {
                 replacement.MarkPlannedStop();
                 await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
@@ -142,7 +213,7 @@ public sealed partial class ClusterSupervisor
                 var failure = $"replacement pid {replacement.Process.ProcessId} was not ready ({replacement.FailureReason ?? exit.ToString()}); last output: {lastLines}";
                 Log.ReplacementFailed(_logger, workerId, failure);
                 replacement.Dispose();
-                return new ClusterOperationResult(false, failure);
+                return Complete(activity, new ClusterOperationResult(false, failure));
             }
 
             slot.SetCurrent(replacement, signalLoop: true);
@@ -159,7 +230,14 @@ public sealed partial class ClusterSupervisor
             await StopInstanceAsync(slot, old, _options.DrainTimeout).ConfigureAwait(false);
         }
 
-        return new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture,
-            $"worker {workerId}: pid {old?.Process.ProcessId ?? 0} replaced by pid {replacement.Process.ProcessId} (generation {replacement.Generation})"));
+        return Complete(activity, new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture,
+            $"worker {workerId}: pid {old?.Process.ProcessId ?? 0} replaced by pid {replacement.Process.ProcessId} (generation {replacement.Generation})")));
+    }
+
+    private static ClusterOperationResult Complete(Activity? activity, ClusterOperationResult result)
+    {
+        activity?.SetTag("cluster.operation.result", result.Message);
+        activity?.SetStatus(result.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Succeeded ? null : result.Message);
+        return result;
     }
 }

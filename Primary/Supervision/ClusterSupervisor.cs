@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision.Policies;
+using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,7 @@ namespace ClusterTemplate.Primary.Supervision;
 /// Starts the workers, restarts them when they crash or fail their probes, replaces them without
 /// dropping below N-1 serving, scales the cluster, and stops them all when the primary stops.
 /// </summary>
-public sealed partial class ClusterSupervisor : BackgroundService
+public sealed partial class ClusterSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan s_readinessPollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -24,11 +26,12 @@ public sealed partial class ClusterSupervisor : BackgroundService
     private readonly IWorkerManagementClientFactory _managementClients;
     private readonly ClusterRuntimeDirectory _runtimeDirectory;
     private readonly ClusterEvents _events;
+    private readonly ClusterTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterSupervisor> _logger;
     private readonly SortedDictionary<int, WorkerSlot> _slots = [];
     private readonly SemaphoreSlim _operations = new(1, 1);
-    private CancellationToken _stopping;
+    private readonly CancellationTokenSource _shutdown = new();
 
     /// <summary>Creates the supervisor; the workers start when the host starts.</summary>
     public ClusterSupervisor(
@@ -37,6 +40,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
         IWorkerManagementClientFactory managementClients,
         ClusterRuntimeDirectory runtimeDirectory,
         ClusterEvents events,
+        ClusterTelemetry telemetry,
         TimeProvider timeProvider,
         ILogger<ClusterSupervisor> logger)
     {
@@ -46,6 +50,8 @@ public sealed partial class ClusterSupervisor : BackgroundService
         _managementClients = managementClients;
         _runtimeDirectory = runtimeDirectory;
         _events = events;
+        _telemetry = telemetry;
+        _telemetry.ObserveWorkersAlive(() => GetWorkers().Count(worker => worker.State == WorkerState.Running));
         _time = timeProvider;
         _logger = logger;
     }
@@ -63,10 +69,9 @@ public sealed partial class ClusterSupervisor : BackgroundService
     internal IReadOnlyList<WorkerSnapshot> GetReadyWorkers() =>
         [.. GetWorkers().Where(worker => worker.State == WorkerState.Running && worker.Port > 0)];
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Starts the configured number of workers; returns without waiting for them to be ready.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = stoppingToken;
         Log.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, ListenerModes.Name(_mode), ListenerModes.Describe(_mode, _options.Mode));
         lock (_slots)
         {
@@ -76,13 +81,13 @@ public sealed partial class ClusterSupervisor : BackgroundService
             }
         }
 
-        await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Drains every worker (SIGTERM), kills those still running after the drain timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _shutdown.CancelAsync().ConfigureAwait(false);
 
         WorkerSlot[] slots;
         lock (_slots)
@@ -94,13 +99,30 @@ public sealed partial class ClusterSupervisor : BackgroundService
         await Task.WhenAll(slots.Select(async slot =>
         {
             await slot.Retired.CancelAsync().ConfigureAwait(false);
-            if (slot.Current is { } instance)
-            {
-                await StopInstanceAsync(slot, instance, _options.DrainTimeout).ConfigureAwait(false);
-            }
 
-            slot.State = WorkerState.Stopped;
+            // The gate waits out a start or replacement in progress, so no process is started behind our back.
+            await slot.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                if (slot.Current is { } instance)
+                {
+                    await StopInstanceAsync(slot, instance, _options.DrainTimeout).ConfigureAwait(false);
+                }
+
+                slot.State = WorkerState.Stopped;
+            }
+            finally
+            {
+                slot.Gate.Release();
+            }
         })).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        _operations.Dispose();
     }
 
     private void AddSlot(int id)
@@ -116,7 +138,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
     /// </summary>
     private async Task RunSlotAsync(WorkerSlot slot)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, slot.Retired.Token);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, slot.Retired.Token);
         var token = stopping.Token;
         while (!token.IsCancellationRequested)
         {
@@ -165,6 +187,19 @@ public sealed partial class ClusterSupervisor : BackgroundService
         slot.LastExitReason = reason;
         slot.Restarts++;
         instance.Dispose();
+        _telemetry.Restarts.Add(1);
+
+        // One trace per restart: the exit, then the start of the replacement, until it is ready.
+        slot.PendingRestart?.SetStatus(ActivityStatusCode.Error, "the previous replacement never became ready").Dispose();
+        slot.PendingRestart = _telemetry.StartWorkerActivity("worker.restart", slot.WorkerId, instance.Generation, instance.Process.ProcessId, parent: default);
+        slot.PendingRestart?.SetTag("cluster.worker.exit_reason", reason);
+        using (var exitActivity = _telemetry.StartWorkerActivity("worker.exit", slot.WorkerId, instance.Generation, instance.Process.ProcessId, slot.PendingRestart?.Context ?? default))
+        {
+            exitActivity?.SetTag("cluster.worker.exit_reason", reason);
+            exitActivity?.SetTag("cluster.worker.uptime_seconds", uptime.TotalSeconds);
+            exitActivity?.SetStatus(ActivityStatusCode.Error, reason);
+        }
+
         Log.WorkerExited(_logger, slot.WorkerId, instance.Process.ProcessId, reason, uptime.TotalSeconds);
         Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
 
@@ -188,6 +223,8 @@ public sealed partial class ClusterSupervisor : BackgroundService
             Publish(WorkerEventKind.Restarting, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"in {delay.TotalMilliseconds:0} ms");
         }
 
+        slot.PendingRestart?.SetTag("cluster.restart.delay_ms", delay.TotalMilliseconds);
+
         return delay;
     }
 
@@ -195,9 +232,18 @@ public sealed partial class ClusterSupervisor : BackgroundService
     {
         var generation = ++slot.Generation;
         var socketPath = _runtimeDirectory.ManagementSocketPath(slot.WorkerId, generation);
-        var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, WorkerEnvironment(slot.WorkerId, generation, socketPath));
+        var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, WorkerEnvironment.Create(_options, _mode, slot.WorkerId, generation, socketPath));
+        var parent = slot.PendingRestart?.Context ?? Activity.Current?.Context ?? default;
+        var startActivity = _telemetry.StartWorkerActivity("worker.start", slot.WorkerId, generation, processId: 0, parent);
         var process = _launcher.Start(spec);
-        var instance = new WorkerInstance(slot.WorkerId, generation, process, _managementClients.Create(socketPath), _time.GetUtcNow());
+        startActivity?.SetTag("process.pid", process.ProcessId);
+        _telemetry.Starts.Add(1);
+        var recycle = _options.Recycle;
+        var instance = new WorkerInstance(slot.WorkerId, generation, process, _managementClients.Create(socketPath), _time.GetUtcNow())
+        {
+            StartActivity = startActivity,
+            RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,
+        };
         if (makeCurrent)
         {
             slot.SetCurrent(instance, signalLoop: false);
@@ -211,35 +257,6 @@ public sealed partial class ClusterSupervisor : BackgroundService
         Publish(WorkerEventKind.Started, slot.WorkerId, generation, process.ProcessId);
         _ = Task.Run(() => MonitorAsync(slot, instance));
         return instance;
-    }
-
-    private Dictionary<string, string> WorkerEnvironment(int workerId, int generation, string socketPath)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
-            [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
-            [ClusterEnvironment.Mode] = ListenerModes.Name(_mode),
-            [ClusterEnvironment.Port] = _options.Port.ToString(CultureInfo.InvariantCulture),
-            [ClusterEnvironment.ManagementSocket] = socketPath,
-            [ClusterEnvironment.DrainTimeoutSeconds] = _options.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            ["Logging__Console__FormatterName"] = "simple",
-            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        };
-
-        if (_options.ShareProcessors && Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is null)
-        {
-            // N runtimes that each size their thread pool and server GC for every core fight over them.
-            var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)_options.Workers));
-            environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
-        }
-
-        foreach (var (name, value) in _options.Environment)
-        {
-            environment[name] = value;
-        }
-
-        return environment;
     }
 
     /// <summary>Waits for the worker's readiness, then probes its liveness until it exits or is replaced.</summary>
@@ -260,7 +277,17 @@ public sealed partial class ClusterSupervisor : BackgroundService
                 slot.State = WorkerState.Running;
             }
 
+            instance.Serving = true;
             instance.SetReady(true);
+            instance.StartActivity?.SetTag("cluster.worker.port", instance.Port);
+            instance.StartActivity?.SetStatus(ActivityStatusCode.Ok).Stop();
+            if (ReferenceEquals(slot.Current, instance) && slot.PendingRestart is { } restart)
+            {
+                slot.PendingRestart = null;
+                restart.SetTag("process.pid.replacement", instance.Process.ProcessId);
+                restart.SetStatus(ActivityStatusCode.Ok).Stop();
+            }
+
             Log.WorkerListening(_logger, slot.WorkerId, instance.Process.ProcessId, instance.Port);
             Publish(WorkerEventKind.Listening, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"port {instance.Port}");
 
@@ -289,6 +316,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
                 var reason = $"not ready within {_options.Health.StartupTimeout.TotalSeconds:0.#} s";
                 instance.MarkFailed(reason);
                 instance.SetReady(false);
+                instance.StartActivity?.SetStatus(ActivityStatusCode.Error, reason).Stop();
                 Log.StartTimedOut(_logger, instance.WorkerId, instance.Process.ProcessId, reason);
                 await TerminateAsync(instance, _options.Health.StopGracePeriod).ConfigureAwait(false);
                 return false;
@@ -298,6 +326,7 @@ public sealed partial class ClusterSupervisor : BackgroundService
         }
 
         instance.SetReady(false);
+        instance.StartActivity?.SetStatus(ActivityStatusCode.Error, "exited before it was ready").Stop();
         return false;
     }
 
@@ -314,16 +343,20 @@ public sealed partial class ClusterSupervisor : BackgroundService
 
             var alive = await ProbeAsync(instance.Management.IsAliveAsync, token).ConfigureAwait(false);
             instance.Healthy = alive;
-            if (alive && slot.CrashLoop.IsTripped && _time.GetUtcNow() - instance.StartedAt >= _options.Restart.StableAfter)
+            if (!alive)
+            {
+                _telemetry.FailedProbes.Add(1);
+            }
+            else if (slot.CrashLoop.IsTripped && _time.GetUtcNow() - instance.StartedAt >= _options.Restart.StableAfter)
             {
                 slot.CrashLoop.Reset();
             }
 
             if (!policy.RecordProbe(alive))
             {
-                if (alive && await instance.Management.GetStatusAsync(token).ConfigureAwait(false) is { } report)
+                if (alive)
                 {
-                    instance.LastReport = report;
+                    await RefreshReadinessAsync(slot, instance, token).ConfigureAwait(false);
                 }
 
                 continue;
@@ -331,11 +364,55 @@ public sealed partial class ClusterSupervisor : BackgroundService
 
             var reason = $"liveness probe failed {policy.ConsecutiveFailures} times in a row (timeout {_options.Health.Timeout.TotalSeconds:0.#} s)";
             instance.MarkFailed(reason);
+            instance.Serving = false;
+            using var activity = _telemetry.StartWorkerActivity("worker.unhealthy", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
             Log.WorkerUnhealthy(_logger, slot.WorkerId, instance.Process.ProcessId, reason);
             Publish(WorkerEventKind.Unhealthy, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
             await TerminateAsync(instance, _options.Health.StopGracePeriod).ConfigureAwait(false);
             return;
         }
+    }
+
+    /// <summary>Re-reads readiness and the worker's counters; a worker that stops being ready leaves the proxy's destinations.</summary>
+    private async Task RefreshReadinessAsync(WorkerSlot slot, WorkerInstance instance, CancellationToken token)
+    {
+        var serving = await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false);
+        if (instance.PlannedStop)
+        {
+            return;
+        }
+
+        if (serving != instance.Serving)
+        {
+            instance.Serving = serving;
+            Log.ReadinessChanged(_logger, slot.WorkerId, instance.Process.ProcessId, serving ? "ready again" : "not ready");
+            Publish(serving ? WorkerEventKind.Ready : WorkerEventKind.NotReady, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        }
+
+        if (await instance.Management.GetStatusAsync(token).ConfigureAwait(false) is { } report)
+        {
+            instance.LastReport = report;
+            CheckRecycling(slot, instance, report);
+        }
+    }
+
+    private void CheckRecycling(WorkerSlot slot, WorkerInstance instance, WorkerStatusReport report)
+    {
+        var memoryLimit = _options.Recycle.MemoryLimitMegabytes * 1024 * 1024;
+        var reason = instance.RequestLimit > 0 && report.RequestsServed >= instance.RequestLimit
+            ? string.Create(CultureInfo.InvariantCulture, $"served {report.RequestsServed} requests (limit {instance.RequestLimit})")
+            : memoryLimit > 0 && report.WorkingSetBytes > memoryLimit
+                ? string.Create(CultureInfo.InvariantCulture, $"working set {report.WorkingSetBytes / 1024 / 1024} MB over the {_options.Recycle.MemoryLimitMegabytes} MB limit")
+                : null;
+        if (reason is null || !instance.TryStartRecycling())
+        {
+            return;
+        }
+
+        Log.Recycling(_logger, slot.WorkerId, instance.Process.ProcessId, reason);
+        Publish(WorkerEventKind.Recycling, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
+        _ = Task.Run(() => RecycleAsync(slot, instance, reason));
     }
 
     private async Task<bool> ProbeAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken token)
@@ -370,10 +447,18 @@ public sealed partial class ClusterSupervisor : BackgroundService
             slot.State = WorkerState.Stopping;
         }
 
+        using var activity = _telemetry.StartWorkerActivity("worker.drain", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         Log.WorkerStopping(_logger, slot.WorkerId, instance.Process.ProcessId);
         Publish(WorkerEventKind.Stopping, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        if (_mode == ClusterListenerMode.Proxy && _options.DeregistrationDelay > TimeSpan.Zero)
+        {
+            // The Stopping event took it out of the proxy's destinations; requests already routed to it still arrive.
+            await Task.Delay(_options.DeregistrationDelay, _time).ConfigureAwait(false);
+        }
+
         await TerminateAsync(instance, drain).ConfigureAwait(false);
         var exit = await instance.Process.Exited.ConfigureAwait(false);
+        activity?.SetTag("cluster.worker.exit", exit.ToString());
         Log.WorkerStopped(_logger, slot.WorkerId, instance.Process.ProcessId, exit.ToString());
         Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"stopped ({exit})");
         instance.Dispose();

@@ -9,6 +9,12 @@ public enum WorkerEventKind
     /// <summary>Its readiness probe passed: it serves the public port.</summary>
     Listening,
 
+    /// <summary>Its readiness probe failed: it takes no proxied traffic until it passes again.</summary>
+    NotReady,
+
+    /// <summary>Its readiness probe passes again.</summary>
+    Ready,
+
     /// <summary>Its liveness probe failed too often; it is being replaced.</summary>
     Unhealthy,
 
@@ -20,6 +26,9 @@ public enum WorkerEventKind
 
     /// <summary>Its slot is in a crash loop.</summary>
     Failed,
+
+    /// <summary>It reached a recycling limit (requests served, memory) and is replaced the rolling way.</summary>
+    Recycling,
 
     /// <summary>It was asked to stop (planned: shutdown, replacement, scale down).</summary>
     Stopping,

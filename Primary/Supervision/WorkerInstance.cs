@@ -10,6 +10,7 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     private readonly CancellationTokenSource _monitor = new();
     private volatile bool _plannedStop;
     private volatile string? _failureReason;
+    private int _recycling;
 
     public int WorkerId { get; } = workerId;
 
@@ -26,6 +27,12 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     /// <summary>The worker's latest report about itself (requests served, memory).</summary>
     public ClusterTemplate.ServiceDefaults.Cluster.WorkerStatusReport? LastReport { get; set; }
+
+    /// <summary>The span from process start to ready.</summary>
+    public System.Diagnostics.Activity? StartActivity { get; set; }
+
+    /// <summary>Whether the last readiness probe passed: only serving workers get proxied traffic.</summary>
+    public bool Serving { get; set; }
 
     /// <summary>Whether the last liveness probe passed.</summary>
     public bool Healthy { get; set; } = true;
@@ -44,6 +51,15 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     /// <summary>Why the primary stopped this process against its will (failed probes, start timeout).</summary>
     public string? FailureReason => _failureReason;
 
+    /// <summary>The request count after which this process is recycled; 0 for never.</summary>
+    public long RequestLimit { get; init; }
+
+    /// <summary>Claims the recycling of this process; false if it is already under way.</summary>
+    public bool TryStartRecycling() => Interlocked.Exchange(ref _recycling, 1) == 0;
+
+    /// <summary>Lets a failed recycling be tried again later.</summary>
+    public void RecyclingFailed() => Volatile.Write(ref _recycling, 0);
+
     public void MarkPlannedStop() => _plannedStop = true;
 
     public void MarkFailed(string reason) => _failureReason ??= reason;
@@ -52,6 +68,7 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     public void Dispose()
     {
+        StartActivity?.Dispose();
         _ready.TrySetResult(false);
         _monitor.Cancel();
         _monitor.Dispose();

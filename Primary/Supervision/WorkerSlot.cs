@@ -35,6 +35,9 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
 
     public Task? Loop { get; set; }
 
+    /// <summary>The span from an unplanned exit until the replacement is ready.</summary>
+    public System.Diagnostics.Activity? PendingRestart { get; set; }
+
     /// <summary>Completes when <see cref="Current"/> was replaced, so the slot loop watches the new process.</summary>
     public Task Swapped => Volatile.Read(ref _swapped).Task;
 
@@ -52,10 +55,11 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
         var current = Current;
         return new WorkerSnapshot(
             WorkerId,
-            Generation,
+            current?.Generation ?? Generation,
             current?.Process.ProcessId ?? 0,
             State,
             current is { Healthy: true } && current.IsReady,
+            current is { Serving: true, PlannedStop: false } && current.IsReady,
             Restarts,
             current?.StartedAt,
             LastExitReason,

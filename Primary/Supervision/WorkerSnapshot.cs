@@ -6,6 +6,7 @@ namespace ClusterTemplate.Primary.Supervision;
 /// <param name="ProcessId">The current process, or 0 when none runs.</param>
 /// <param name="State">Where the slot is in its life.</param>
 /// <param name="Healthy">Whether the last liveness probe passed.</param>
+/// <param name="Ready">Whether the last readiness probe passed and the worker takes traffic.</param>
 /// <param name="Restarts">Unplanned restarts (crashes and failed probes).</param>
 /// <param name="StartedAt">When the current process started.</param>
 /// <param name="LastExitReason">Why the previous process ended, if one did.</param>
@@ -18,6 +19,7 @@ public sealed record WorkerSnapshot(
     int ProcessId,
     WorkerState State,
     bool Healthy,
+    bool Ready,
     int Restarts,
     DateTimeOffset? StartedAt,
     string? LastExitReason,

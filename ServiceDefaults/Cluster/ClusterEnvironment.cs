@@ -25,6 +25,9 @@ public static class ClusterEnvironment
     /// <summary>Seconds the worker gets to finish in-flight requests when asked to stop.</summary>
     public const string DrainTimeoutSeconds = "CLUSTER_DRAIN_TIMEOUT_SECONDS";
 
+    /// <summary>Test-only: with fault injection on, workers of this generation or later never report ready.</summary>
+    public const string FaultUnreadyFromGeneration = "CLUSTER_FAULT_UNREADY_FROM_GENERATION";
+
     /// <summary>When <c>true</c>, the worker maps fault-injection endpoints used by the tests. Off by default.</summary>
     public const string FaultInjection = "CLUSTER_FAULT_INJECTION";
 }

@@ -35,6 +35,9 @@ public sealed class ClusterWorkerContext
     /// <summary>Whether the test-only fault-injection endpoints are mapped.</summary>
     public bool FaultInjection { get; init; }
 
+    /// <summary>Test-only: whether fault injection keeps this worker from ever reporting ready.</summary>
+    public bool FaultNeverReady { get; init; }
+
     /// <summary>Reads the context from environment variables (see <see cref="ClusterEnvironment"/>).</summary>
     public static ClusterWorkerContext FromEnvironment(Func<string, string?>? read = null)
     {
@@ -63,6 +66,9 @@ public sealed class ClusterWorkerContext
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
             DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
             FaultInjection = IsTrue(read(ClusterEnvironment.FaultInjection)),
+            FaultNeverReady = IsTrue(read(ClusterEnvironment.FaultInjection))
+                && ParseInt(read(ClusterEnvironment.FaultUnreadyFromGeneration)) is > 0 and var unreadyFrom
+                && Math.Max(1, ParseInt(read(ClusterEnvironment.Generation))) >= unreadyFrom,
         };
     }
 

@@ -58,10 +58,9 @@ public static class ClusterWorkerHostingExtensions
             }
         });
 
-        if (context.Mode == ClusterListenerMode.ReusePort)
-        {
-            builder.Services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = ReusePortListenSocket.Create);
-        }
+        var listenSockets = new ClusterListenSockets(context);
+        builder.Services.TryAddSingleton(listenSockets);
+        builder.Services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = listenSockets.Create);
 
         return builder;
     }

@@ -8,9 +8,17 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// gracefully. SIGINT is ignored: Ctrl+C in a terminal reaches the whole process group, and the
 /// primary, not each worker on its own, decides the order in which the cluster drains.
 /// </summary>
-internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime) : IHostLifetime, IDisposable
+internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime, ClusterListenSockets listenSockets, TimeProvider timeProvider) : IHostLifetime, IDisposable
 {
+    /// <summary>
+    /// Time between closing the public listener and starting the graceful stop. A connection accepted
+    /// just before the close gets its first request read in this time, so the drain serves it instead of
+    /// closing it as idle.
+    /// </summary>
+    internal static readonly TimeSpan ListenerQuiesce = TimeSpan.FromMilliseconds(250);
+
     private readonly List<PosixSignalRegistration> _registrations = [];
+    private int _stopping;
 
     public Task WaitForStartAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +45,12 @@ internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime) :
     private void Stop(PosixSignalContext context)
     {
         context.Cancel = true;
-        lifetime.StopApplication();
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            return;
+        }
+
+        listenSockets.CloseAll();
+        _ = Task.Delay(ListenerQuiesce, timeProvider).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
     }
 }

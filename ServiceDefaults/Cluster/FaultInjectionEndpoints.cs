@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
@@ -18,18 +19,25 @@ internal static class FaultInjectionEndpoints
 
         // Starves the thread pool the way a blocking bug does: every pool thread, and every thread the
         // pool adds later, ends up parked, so no request (the liveness probe included) is ever served again.
-        group.MapPost("/hang", static () =>
+        group.MapPost("/hang", static (HttpContext context) =>
         {
-            for (var i = 0; i < 4096; i++)
+            // After the answer is sent, or the starved pool would never send it.
+            context.Response.OnCompleted(static () =>
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
-            }
+                for (var i = 0; i < 4096; i++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+                }
 
+                return Task.CompletedTask;
+            });
             return Results.Accepted();
         });
 
-        group.MapGet("/slow", static async (int? ms) =>
+        group.MapGet("/slow", static async (int? ms, ILoggerFactory loggers) =>
         {
+            loggers.CreateLogger("ClusterTemplate.FaultInjection").LogWarning("Slow request started: {Milliseconds} ms", ms ?? 3000);
+
             // Deliberately ignores request abort: a slow request is the thing a drain must let finish.
             await Task.Delay(ms ?? 3000, CancellationToken.None);
             return Results.Text($"slept {ms ?? 3000} ms");

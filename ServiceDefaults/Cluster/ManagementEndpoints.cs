@@ -35,8 +35,13 @@ internal static class ManagementEndpoints
         group.MapGet(AlivePath, static async (HealthCheckService health, CancellationToken ct) =>
             ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
 
-        group.MapGet(ReadyPath, static async (HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken ct) =>
+        group.MapGet(ReadyPath, static async (HealthCheckService health, IHostApplicationLifetime lifetime, ClusterWorkerContext context, CancellationToken ct) =>
         {
+            if (context.FaultNeverReady)
+            {
+                return Results.Text("fault injection: never ready", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             if (!lifetime.ApplicationStarted.IsCancellationRequested)
             {
                 return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Supervision;
+
+namespace ClusterTemplate.Primary.Control;
+
+/// <summary>
+/// The command-line client of a running primary: <c>status</c>, <c>reload</c>, <c>scale &lt;n&gt;</c>,
+/// <c>restart &lt;worker-id&gt;</c>. It finds the primary by port (<c>--port</c>, else the configured one).
+/// </summary>
+public static class ControlCommandLine
+{
+    private static readonly string[] s_commands = ["status", "reload", "scale", "restart"];
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Whether the arguments ask for a client command rather than for running a primary.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && s_commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Runs one command; returns the process exit code (0 done, 1 failed or no primary, 2 bad usage).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var command = args[0].ToLowerInvariant();
+        var argument = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : null;
+        var options = args.Skip(argument is null ? 1 : 2).ToArray();
+
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(options, ClusterCommandLine.SwitchMappings)
+            .Build();
+        if (!int.TryParse(configuration["Cluster:Port"] ?? "8080", NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            await error.WriteLineAsync("error: " + SettingErrors.Describe("Cluster:Port", configuration["Cluster:Port"]));
+            return 2;
+        }
+
+        string path;
+        switch (command)
+        {
+            case "status":
+            case "reload":
+                path = command == "status" ? ControlApi.Routes.Status : ControlApi.Routes.Reload;
+                break;
+            case "scale" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count):
+                path = "/control/scale/" + count.ToString(CultureInfo.InvariantCulture);
+                break;
+            case "restart" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workerId):
+                path = "/control/workers/" + workerId.ToString(CultureInfo.InvariantCulture) + "/restart";
+                break;
+            default:
+                await error.WriteLineAsync($"error: usage: {command} {(command == "scale" ? "<workers>, a whole number in 1..256" : "<worker-id>, a whole number")} [--port <port>] (got '{argument}')");
+                return 2;
+        }
+
+        var socket = Path.Combine(ClusterRuntimeDirectory.Resolve(configuration["Cluster:RuntimeDirectory"], port), ClusterRuntimeDirectory.ControlSocketName);
+        if (!File.Exists(socket))
+        {
+            await error.WriteLineAsync($"error: no primary is running on port {port} (no control socket at {socket}); start one, or pass --port");
+            return 1;
+        }
+
+        using var client = UnixDomainSocketHttp.CreateClient(socket, authority: "primary");
+        try
+        {
+            if (command == "status")
+            {
+                var status = await client.GetFromJsonAsync<ClusterStatus>(path, s_json);
+                await output.WriteAsync(WorkerTableFormatter.Format(status!, DateTimeOffset.UtcNow));
+                return 0;
+            }
+
+            using var response = await client.PostAsync(path, content: null);
+            var result = await response.Content.ReadFromJsonAsync<ClusterOperationResult>(s_json);
+            if (result is { Succeeded: true })
+            {
+                await output.WriteLineAsync(result.Message);
+                return 0;
+            }
+
+            await error.WriteLineAsync($"error: {command} failed: {result?.Message ?? response.ReasonPhrase}");
+            return 1;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or JsonException)
+        {
+            await error.WriteLineAsync($"error: cannot reach the primary on port {port} at {socket}: {exception.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.ServiceDefaults.Cluster;
+
+namespace ClusterTemplate.Primary.Processes;
+
+/// <summary>The environment the primary hands each worker: the cluster contract, runtime sizing and telemetry identity.</summary>
+internal static class WorkerEnvironment
+{
+    private const string ServiceInstanceIdAttribute = "service.instance.id";
+
+    public static Dictionary<string, string> Create(ClusterOptions options, ClusterListenerMode mode, int workerId, int generation, string socketPath, Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Mode] = ListenerModes.Name(mode),
+            [ClusterEnvironment.Port] = options.Port.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.ManagementSocket] = socketPath,
+            [ClusterEnvironment.DrainTimeoutSeconds] = options.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+
+        if (options.ShareProcessors && read("DOTNET_PROCESSOR_COUNT") is null)
+        {
+            // N runtimes that each size their thread pool and server GC for every core fight over them.
+            var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)options.Workers));
+            environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // Each worker is its own telemetry service instance, named after its slot so its traces,
+        // metrics and logs stay together across restarts: "<primary service name>-worker-<id>".
+        var workerServiceName = (read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster")
+            + "-worker-" + workerId.ToString(CultureInfo.InvariantCulture);
+        environment["OTEL_SERVICE_NAME"] = workerServiceName;
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(read("OTEL_RESOURCE_ATTRIBUTES"), workerServiceName);
+
+        foreach (var (name, value) in options.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static string WithInstanceId(string? attributes, string instanceId)
+    {
+        var kept = (attributes ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(pair => !pair.StartsWith(ServiceInstanceIdAttribute + "=", StringComparison.Ordinal));
+        return string.Join(',', kept.Append(ServiceInstanceIdAttribute + "=" + instanceId));
+    }
+}

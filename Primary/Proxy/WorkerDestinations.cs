@@ -1,0 +1,86 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace ClusterTemplate.Primary.Proxy;
+
+/// <summary>
+/// Keeps YARP's destination list equal to the workers that are running and pass their readiness
+/// probe. It reacts synchronously to every lifecycle event, so a worker leaves the list before the
+/// supervisor asks it to stop.
+/// </summary>
+internal sealed partial class WorkerDestinations(
+    ClusterSupervisor supervisor,
+    ClusterEvents events,
+    InMemoryConfigProvider proxyConfig,
+    IOptions<ClusterOptions> options,
+    ILogger<WorkerDestinations> logger) : IHostedService
+{
+    public const string ClusterId = "workers";
+    public const string RouteId = "all";
+
+    private readonly Lock _gate = new();
+    private string _current = "";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Resolve() == ClusterListenerMode.Proxy)
+        {
+            events.Raised += OnWorkerEvent;
+            Update();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        events.Raised -= OnWorkerEvent;
+        return Task.CompletedTask;
+    }
+
+    private void OnWorkerEvent(WorkerLifecycleEvent item) => Update();
+
+    private void Update()
+    {
+        lock (_gate)
+        {
+            var ready = supervisor.GetWorkers().Where(worker => worker.Ready && worker.Port > 0).OrderBy(worker => worker.WorkerId).ToArray();
+            var key = string.Join(',', ready.Select(worker => $"{worker.WorkerId}:{worker.Port}"));
+            if (key == _current)
+            {
+                return;
+            }
+
+            _current = key;
+            var destinations = ready.ToDictionary(
+                worker => "worker-" + worker.WorkerId,
+                worker => new DestinationConfig { Address = $"http://127.0.0.1:{worker.Port}" });
+
+            proxyConfig.Update(
+                [new RouteConfig { RouteId = RouteId, ClusterId = ClusterId, Match = new RouteMatch { Path = "/{**catch-all}" } }],
+                [new ClusterConfig
+                {
+                    ClusterId = ClusterId,
+                    LoadBalancingPolicy = LoadBalancingPolicies.Canonical(options.Value.LoadBalancing),
+                    Destinations = destinations,
+
+                    // Workers speak HTTP/1.1 on loopback; asking for it up front skips a version negotiation per connection.
+                    HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
+                    {
+                        Version = System.Net.HttpVersion.Version11,
+                        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                    },
+                }]);
+            Log.DestinationsChanged(logger, ready.Length, key);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Proxy destinations: {Count} ready workers ({Destinations})", EventName = "DestinationsChanged")]
+        public static partial void DestinationsChanged(ILogger logger, int count, string destinations);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace ClusterTemplate.ServiceDefaults.Cluster;
+
+/// <summary>
+/// Creates the worker's public listening sockets (with SO_REUSEPORT in reuseport mode) and keeps them,
+/// so a stopping worker can close them before Kestrel's own shutdown begins.
+/// </summary>
+internal sealed class ClusterListenSockets(ClusterWorkerContext context)
+{
+    private readonly List<Socket> _public = [];
+
+    /// <summary>The <see cref="SocketTransportOptions.CreateBoundListenSocket"/> of a worker under a primary.</summary>
+    public Socket Create(EndPoint endpoint)
+    {
+        if (endpoint is not IPEndPoint)
+        {
+            return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        }
+
+        var socket = context.Mode == ClusterListenerMode.ReusePort
+            ? ReusePortListenSocket.Create(endpoint)
+            : SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        lock (_public)
+        {
+            _public.Add(socket);
+        }
+
+        return socket;
+    }
+
+    /// <summary>
+    /// Stops taking new connections. With listener migration on, the kernel hands the connections still
+    /// queued here to the other workers of the reuseport group instead of resetting them.
+    /// </summary>
+    public void CloseAll()
+    {
+        lock (_public)
+        {
+            foreach (var socket in _public)
+            {
+                socket.Dispose();
+            }
+
+            _public.Clear();
+        }
+    }
+}

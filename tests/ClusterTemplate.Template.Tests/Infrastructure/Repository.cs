@@ -1,0 +1,30 @@
+namespace ClusterTemplate.Template.Tests.Infrastructure;
+
+/// <summary>The repository these tests run from: it is the template.</summary>
+internal static class Repository
+{
+    /// <summary>The folder holding <c>.template.config/template.json</c>, found upwards from the test binaries.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The template package project.</summary>
+    public static string PackageProject => Path.Combine(Root, "pack", "ClusterTemplate.Templates.csproj");
+
+    /// <summary>The package id of <see cref="PackageProject"/>.</summary>
+    public const string PackageId = "ClusterTemplate.Templates";
+
+    /// <summary>The template's <c>sourceName</c>: every occurrence is renamed after <c>-n</c>.</summary>
+    public const string SourceName = "ClusterTemplate";
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, ".template.config", "template.json")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No .template.config/template.json above {AppContext.BaseDirectory}.");
+    }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClusterTemplate.Primary.Control;
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Supervision;
+using Xunit.Abstractions;
+
+namespace ClusterTemplate.Tests.Cluster;
+
+/// <summary>
+/// The real primary, started from its build output on a free port with its own runtime folder.
+/// Disposing it stops the primary and makes sure no worker it started is left alive.
+/// </summary>
+internal sealed class PrimaryProcess : IAsyncDisposable
+{
+    public static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(60);
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private static readonly TimeSpan s_stopBudget = TimeSpan.FromSeconds(40);
+
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentDictionary<int, byte> _workerPids = new();
+    private readonly ITestOutputHelper _log;
+    private readonly HttpClient _control;
+
+    private PrimaryProcess(Process process, int port, string runtimeDirectory, ITestOutputHelper log)
+    {
+        Process = process;
+        Port = port;
+        RuntimeDirectory = runtimeDirectory;
+        _log = log;
+        _control = ControlClient(Path.Combine(runtimeDirectory, ClusterRuntimeDirectory.ControlSocketName));
+    }
+
+    public Process Process { get; }
+
+    public int Port { get; }
+
+    public string RuntimeDirectory { get; }
+
+    public IReadOnlyCollection<string> Output => _output;
+
+    public IEnumerable<int> WorkerPidsSeen => _workerPids.Keys;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Starts a primary with fast health settings and the test-only fault injection on.</summary>
+    public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs)
+    {
+        var port = FreePort();
+        var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
+        string[] args =
+        [
+            "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--mode", mode,
+            "--runtime-directory", runtimeDirectory,
+            "--Cluster:Environment:CLUSTER_FAULT_INJECTION=true",
+            "--Cluster:Health:Interval=00:00:00.500",
+            "--Cluster:Health:Timeout=00:00:00.500",
+            "--Cluster:Health:FailureThreshold=2",
+            "--Cluster:Health:StopGracePeriod=00:00:01",
+            "--Cluster:DrainTimeout=00:00:10",
+            .. extraArgs,
+        ];
+        var process = StartProcess(args);
+        var primary = new PrimaryProcess(process, port, runtimeDirectory, log);
+        process.OutputDataReceived += (_, e) => primary.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => primary.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return primary;
+    }
+
+    /// <summary>Runs the primary to its exit, for settings it must refuse.</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(params string[] args)
+    {
+        using var process = StartProcess(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var budget = new CancellationTokenSource(StartBudget);
+        try
+        {
+            await process.WaitForExitAsync(budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await _control.GetFromJsonAsync<ClusterStatus>(ControlApi.Routes.Status, Json, cancellationToken)
+            ?? throw new InvalidOperationException("Empty status.");
+        foreach (var worker in status.Workers.Where(w => w.ProcessId > 0))
+        {
+            _workerPids.TryAdd(worker.ProcessId, 0);
+        }
+
+        return status;
+    }
+
+    public async Task<ClusterOperationResult> PostAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await _control.PostAsync(path, content: null, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ClusterOperationResult>(Json, cancellationToken)
+            ?? throw new InvalidOperationException("Empty result.");
+    }
+
+    /// <summary>Polls the worker table until <paramref name="condition"/> holds.</summary>
+    public async Task<IReadOnlyList<WorkerSnapshot>> WaitForWorkersAsync(Func<IReadOnlyList<WorkerSnapshot>, bool> condition, TimeSpan? budget = null)
+    {
+        using var timeout = new CancellationTokenSource(budget ?? StartBudget);
+        while (true)
+        {
+            if (Process.HasExited)
+            {
+                throw new InvalidOperationException($"The primary exited with code {Process.ExitCode}:\n{string.Join('\n', _output)}");
+            }
+
+            try
+            {
+                var status = await GetStatusAsync(timeout.Token);
+                if (condition(status.Workers))
+                {
+                    return status.Workers;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The control socket is not there yet.
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException("The worker table never reached the expected state:\n" + string.Join('\n', _output.TakeLast(40)));
+            }
+
+            await Task.Delay(50, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException("The worker table never reached the expected state:\n" + string.Join('\n', _output.TakeLast(40)));
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<WorkerSnapshot>> WaitForRunningAsync(int count) =>
+        WaitForWorkersAsync(workers => workers.Count == count && workers.All(w => w is { State: WorkerState.Running, Ready: true }));
+
+    public async Task WaitForOutputAsync(string text, TimeSpan budget)
+    {
+        using var timeout = new CancellationTokenSource(budget);
+        while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    public void Signal(int signal) => Assert.True(UnixSignals.Send(Process.Id, signal), $"Could not send signal {signal} to the primary.");
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!Process.HasExited)
+            {
+                UnixSignals.Send(Process.Id, UnixSignals.SigTerm);
+                using var budget = new CancellationTokenSource(s_stopBudget);
+                await Process.WaitForExitAsync(budget.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!Process.HasExited)
+                {
+                    Process.Kill(entireProcessTree: true);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var pid in _workerPids.Keys.Where(IsAlive))
+            {
+                _log.WriteLine($"Killing worker pid {pid} that outlived its primary.");
+                UnixSignals.Send(pid, 9);
+            }
+
+            _control.Dispose();
+            Process.Dispose();
+            if (Directory.Exists(RuntimeDirectory))
+            {
+                Directory.Delete(RuntimeDirectory, recursive: true);
+            }
+        }
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        // A zombie still has a /proc entry: look at its state, not only whether it exists.
+        var status = $"/proc/{pid}/status";
+        try
+        {
+            return File.ReadLines(status).FirstOrDefault(line => line.StartsWith("State:", StringComparison.Ordinal)) is { } state && !state.Contains('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static Process StartProcess(IEnumerable<string> args)
+    {
+        var primaryDll = typeof(PrimaryProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(attribute => attribute.Key == "ClusterPrimaryPath").Value!;
+        var appHost = Path.ChangeExtension(primaryDll, null);
+        var startInfo = File.Exists(appHost)
+            ? new ProcessStartInfo(appHost)
+            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { primaryDll } };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.UseShellExecute = false;
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        return Process.Start(startInfo) ?? throw new InvalidOperationException("The primary did not start.");
+    }
+
+    private static HttpClient ControlClient(string socketPath) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    })
+    {
+        BaseAddress = new Uri("http://control"),
+    };
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        try
+        {
+            _log.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // The test already finished; its output helper is closed.
+        }
+    }
+}

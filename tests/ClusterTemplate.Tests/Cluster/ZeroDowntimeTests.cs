@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using ClusterTemplate.Primary.Control;
+using ClusterTemplate.Primary.Supervision;
+using Xunit.Abstractions;
+
+namespace ClusterTemplate.Tests.Cluster;
+
+/// <summary>
+/// Planned operations under a bounded client load: restarts, rolling restarts and scaling must not
+/// fail a single request, in every listener mode, on fresh and on keep-alive connections.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
+public sealed class ZeroDowntimeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_loadWindow = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan s_successBudget = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("reuseport", true)]
+    [InlineData("reuseport", false)]
+    [InlineData("proxy", true)]
+    [InlineData("proxy", false)]
+    public async Task Rolling_restarts_under_load_fail_no_request(string mode, bool freshConnections)
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 2, mode);
+        var initial = await primary.WaitForRunningAsync(2);
+        await using var load = new LoadGenerator(primary.BaseAddress, freshConnections);
+        await load.WaitForSuccessesAsync(100, s_successBudget);
+
+        var rollouts = 0;
+        var window = Stopwatch.StartNew();
+        while (window.Elapsed < s_loadWindow)
+        {
+            var result = await primary.PostAsync(ControlApi.Routes.Reload);
+            Assert.True(result.Succeeded, result.Message);
+            rollouts++;
+        }
+
+        await load.WaitForSuccessesAsync(100, s_successBudget);
+        await load.StopAsync();
+        var final = (await primary.GetStatusAsync()).Workers;
+        Report(load, $"{rollouts} rolling restarts, mode {mode}, fresh connections {freshConnections}");
+
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Failed + load.Succeeded} requests failed:\n{string.Join('\n', load.Errors)}");
+        Assert.True(rollouts >= 2, "the load window should cover several rollouts");
+        Assert.All(final, w => Assert.DoesNotContain(w.ProcessId, initial.Select(i => i.ProcessId)));
+        Assert.All(final, w => Assert.Equal(1 + rollouts, w.Generation));
+        Assert.All(final, w => Assert.Equal(0, w.Restarts));
+        Assert.All(initial, w => Assert.False(PrimaryProcess.IsAlive(w.ProcessId)));
+    }
+
+    [Theory]
+    [InlineData("reuseport")]
+    [InlineData("proxy")]
+    public async Task Scaling_two_to_four_to_one_under_load_fails_no_request(string mode)
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 2, mode);
+        await primary.WaitForRunningAsync(2);
+        await using var load = new LoadGenerator(primary.BaseAddress, freshConnections: true);
+        await load.WaitForSuccessesAsync(100, s_successBudget);
+
+        Assert.True((await primary.PostAsync("/control/scale/4")).Succeeded);
+        var four = await primary.WaitForRunningAsync(4);
+        await load.WaitForSuccessesAsync(200, s_successBudget);
+        var servedByFour = load.AnswersByPid.Keys.Intersect(four.Select(w => w.ProcessId)).Count();
+
+        Assert.True((await primary.PostAsync("/control/scale/1")).Succeeded);
+        var one = await primary.WaitForRunningAsync(1);
+        await load.WaitForSuccessesAsync(100, s_successBudget);
+        await load.StopAsync();
+        Report(load, $"scale 2 -> 4 -> 1, mode {mode}");
+
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Failed + load.Succeeded} requests failed:\n{string.Join('\n', load.Errors)}");
+        Assert.Equal(4, servedByFour);
+        Assert.Equal([1], one.Select(w => w.WorkerId));
+        Assert.All(four.Where(w => w.WorkerId > 1), w => Assert.False(PrimaryProcess.IsAlive(w.ProcessId)));
+    }
+
+    [Fact]
+    public async Task Sighup_starts_a_rolling_restart()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 2, "reuseport");
+        var initial = await primary.WaitForRunningAsync(2);
+
+        primary.Signal(1);
+
+        var final = await primary.WaitForWorkersAsync(workers =>
+            workers.All(w => w is { State: WorkerState.Running, Generation: 2 }) && initial.All(i => !PrimaryProcess.IsAlive(i.ProcessId)));
+        Assert.All(final, w => Assert.DoesNotContain(w.ProcessId, initial.Select(i => i.ProcessId)));
+        await primary.WaitForOutputAsync("Rolling restart of 2 workers completed", s_successBudget);
+    }
+
+    private void Report(LoadGenerator load, string what)
+    {
+        output.WriteLine($"{what}: {load.Succeeded} requests succeeded, {load.Failed} failed; answered by {load.AnswersByPid.Count} pids");
+        foreach (var error in load.Errors)
+        {
+            output.WriteLine("  " + error);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using ClusterTemplate.Primary.Processes;
+
+namespace ClusterTemplate.Tests.Processes;
+
+[Trait("Category", "Unit")]
+public sealed class WorkerProgramLocatorTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("locator").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Prefers_the_worker_published_beside_the_primary_and_its_app_host()
+    {
+        var published = Touch("primary", "worker", "ClusterTemplate.Worker.dll");
+        var appHost = Touch("primary", "worker", "ClusterTemplate.Worker");
+        var buildOutput = Touch("build", "ClusterTemplate.Worker.dll");
+
+        Assert.True(new WorkerProgramLocator(Path.Combine(_root, "primary"), buildOutput).TryLocate(null, out var program, out var searched));
+
+        Assert.Equal(appHost, program.FileName);
+        Assert.Empty(program.Arguments);
+        Assert.Equal(Path.GetDirectoryName(published), program.WorkingDirectory);
+        Assert.Equal(published, searched);
+    }
+
+    [Fact]
+    public void Falls_back_to_the_build_output_and_runs_a_dll_through_dotnet()
+    {
+        var buildOutput = Touch("build", "ClusterTemplate.Worker.dll");
+
+        Assert.True(new WorkerProgramLocator(Path.Combine(_root, "primary"), buildOutput).TryLocate(null, out var program, out _));
+
+        Assert.Equal([buildOutput], program.Arguments);
+        Assert.Equal("dotnet", Path.GetFileNameWithoutExtension(program.FileName));
+    }
+
+    [Fact]
+    public void A_configured_path_that_does_not_exist_is_reported_not_replaced()
+    {
+        Touch("primary", "worker", "ClusterTemplate.Worker.dll");
+
+        var found = new WorkerProgramLocator(Path.Combine(_root, "primary"), null).TryLocate("/nowhere/app.dll", out _, out var searched);
+
+        Assert.False(found);
+        Assert.Equal("/nowhere/app.dll", searched);
+    }
+
+    private string Touch(params string[] parts)
+    {
+        var path = Path.Combine([_root, .. parts]);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "");
+        return path;
+    }
+}

@@ -1,0 +1,268 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Processes;
+using System.Diagnostics.Metrics;
+using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Primary.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ClusterTemplate.Tests.Supervision;
+
+/// <summary>The supervisor's decisions, driven by fake processes and a fake clock.</summary>
+[Trait("Category", "Unit")]
+public sealed class ClusterSupervisorTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_conditionBudget = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeWorkerLauncher _launcher = new();
+    private readonly ClusterEvents _events = new();
+    private readonly List<WorkerLifecycleEvent> _seen = [];
+    private readonly ClusterOptions _options = new()
+    {
+        Workers = 1,
+        Port = 8080,
+        Mode = "reuseport",
+        RuntimeDirectory = Path.Combine(Path.GetTempPath(), "clustertemplate-tests-" + Guid.NewGuid().ToString("N")),
+        DrainTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    private ClusterRuntimeDirectory? _runtimeDirectory;
+    private ClusterSupervisor? _supervisor;
+
+    private ClusterSupervisor Supervisor => _supervisor ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_supervisor is not null)
+        {
+            var stop = _supervisor.StopAsync(CancellationToken.None);
+            await AdvanceUntilAsync(() => stop.IsCompleted, TimeSpan.FromSeconds(1));
+            await stop;
+        }
+
+        _runtimeDirectory?.Dispose();
+    }
+
+    [Fact]
+    public async Task Starts_every_worker_with_its_identity_in_the_environment()
+    {
+        _options.Workers = 3;
+        await StartAsync();
+
+        await WaitUntilAsync(() => Workers().Count(w => w.State == WorkerState.Running) == 3);
+
+        var identities = _launcher.Started.Select(p => (p.Spec.Environment[ClusterEnvironment.WorkerId], p.Spec.Environment[ClusterEnvironment.Generation])).Order();
+        Assert.Equal([("1", "1"), ("2", "1"), ("3", "1")], identities);
+        Assert.All(_launcher.Started, p => Assert.Equal("reuseport", p.Spec.Environment[ClusterEnvironment.Mode]));
+    }
+
+    [Fact]
+    public async Task A_crashed_worker_is_started_again_after_the_backoff()
+    {
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+
+        _launcher.Started[0].Exit(137);
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Restarting);
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.Single(_launcher.Started);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 2 });
+
+        var worker = Workers().Single();
+        Assert.Equal(1, worker.Restarts);
+        Assert.Equal(_launcher.Started[1].ProcessId, worker.ProcessId);
+        Assert.Contains("signal 9", worker.LastExitReason);
+        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, WorkerId: 1 } && e.Detail!.Contains("signal 9"));
+    }
+
+    [Fact]
+    public async Task A_crash_loop_marks_the_slot_failed_and_retries_only_at_the_capped_interval()
+    {
+        _options.Restart = new RestartOptions
+        {
+            BaseDelay = TimeSpan.FromMilliseconds(100),
+            Factor = 2,
+            MaxDelay = TimeSpan.FromSeconds(10),
+            CrashLoopMaxRestarts = 2,
+            CrashLoopWindow = TimeSpan.FromSeconds(60),
+        };
+        _launcher.OnStart = process => process.Exit(1);
+        await StartAsync();
+
+        // Crashes 1 and 2 are retried after 100 ms and 200 ms; crash 3 trips the guard.
+        foreach (var (starts, delay) in new[] { (1, 100), (2, 200) })
+        {
+            await WaitUntilAsync(() => _launcher.Started.Count == starts && Workers().Single().State == WorkerState.Restarting);
+            _time.Advance(TimeSpan.FromMilliseconds(delay));
+        }
+
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Failed);
+        Assert.Equal(3, _launcher.Started.Count);
+        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Failed);
+
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.Equal(3, _launcher.Started.Count);
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        await WaitUntilAsync(() => _launcher.Started.Count == 4);
+    }
+
+    [Fact]
+    public async Task A_worker_that_fails_its_liveness_probes_is_killed_and_replaced()
+    {
+        _options.Health = new HealthProbeOptions
+        {
+            Interval = TimeSpan.FromSeconds(1),
+            Timeout = TimeSpan.FromSeconds(1),
+            FailureThreshold = 3,
+            StopGracePeriod = TimeSpan.FromSeconds(5),
+        };
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+
+        var hung = _launcher.Started[0];
+        hung.Alive = false;
+        hung.IgnoresStopRequests = true;
+        await AdvanceUntilAsync(() => hung.StopRequests > 0, TimeSpan.FromMilliseconds(250));
+        Assert.False(hung.Killed);
+        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Unhealthy && e.Detail!.Contains("3 times"));
+
+        await AdvanceUntilAsync(() => _launcher.Started.Count == 2, TimeSpan.FromMilliseconds(250));
+        Assert.True(hung.Killed);
+        await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 2 });
+        Assert.Contains("liveness probe failed", Workers().Single().LastExitReason);
+        Assert.Equal(1, Workers().Single().Restarts);
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_starts_each_replacement_before_stopping_the_old_worker()
+    {
+        _options.Workers = 2;
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
+        var original = _launcher.Started.ToArray();
+        var stoppedWhileReplacementNotReady = false;
+        _events.Raised += e =>
+        {
+            if (e.Kind == WorkerEventKind.Stopping && !_seen.Any(s => s.Kind == WorkerEventKind.Listening && s.WorkerId == e.WorkerId && s.Generation == 2))
+            {
+                stoppedWhileReplacementNotReady = true;
+            }
+        };
+
+        var result = await Supervisor.RollingRestartAsync();
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.False(stoppedWhileReplacementNotReady);
+        Assert.All(original, p => Assert.Equal(1, p.StopRequests));
+        Assert.All(Workers(), w => Assert.Equal(2, w.Generation));
+        Assert.All(Workers(), w => Assert.Equal(0, w.Restarts));
+        Assert.DoesNotContain(Workers(), w => original.Any(p => p.ProcessId == w.ProcessId));
+    }
+
+    [Fact]
+    public async Task A_rollout_whose_replacement_never_becomes_ready_stops_and_keeps_the_old_workers()
+    {
+        _options.Workers = 2;
+        _options.Health = new HealthProbeOptions { StartupTimeout = TimeSpan.FromSeconds(5) };
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
+        var original = _launcher.Started.ToArray();
+        _launcher.OnStart = process => process.Ready = false;
+
+        var rollout = Supervisor.RollingRestartAsync();
+        await AdvanceUntilAsync(() => rollout.IsCompleted, TimeSpan.FromMilliseconds(500));
+        var result = await rollout;
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("not ready within 5 s", result.Message);
+        Assert.All(original, p => Assert.Equal(0, p.StopRequests));
+        Assert.Equal(original.Select(p => p.ProcessId).Order(), Workers().Select(w => w.ProcessId).Order());
+        Assert.Equal(3, _launcher.Started.Count);
+    }
+
+    [Fact]
+    public async Task Scaling_adds_workers_and_drains_the_ones_it_removes()
+    {
+        _options.Workers = 2;
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
+
+        Assert.True((await Supervisor.ScaleAsync(4)).Succeeded);
+        await WaitUntilAsync(() => Workers().Count == 4 && Workers().All(w => w.State == WorkerState.Running));
+
+        Assert.True((await Supervisor.ScaleAsync(1)).Succeeded);
+        Assert.Equal([1], Workers().Select(w => w.WorkerId));
+        Assert.Equal(3, _launcher.Started.Count(p => p.StopRequests == 1));
+
+        var refused = await Supervisor.ScaleAsync(0);
+        Assert.False(refused.Succeeded);
+        Assert.Contains("Cluster:Workers must be a whole number in 1..256", refused.Message);
+    }
+
+    [Fact]
+    public async Task Stopping_drains_every_worker_and_kills_the_ones_that_outlive_the_drain_timeout()
+    {
+        _options.Workers = 2;
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
+        _launcher.Started[1].IgnoresStopRequests = true;
+
+        var stop = Supervisor.StopAsync(CancellationToken.None);
+        await WaitUntilAsync(() => _launcher.Started.All(p => p.StopRequests == 1));
+        Assert.False(_launcher.Started[1].Killed);
+        _time.Advance(_options.DrainTimeout);
+        await stop.WaitAsync(s_conditionBudget);
+        _supervisor = null;
+
+        Assert.False(_launcher.Started[0].Killed);
+        Assert.True(_launcher.Started[1].Killed);
+        Assert.Equal(2, _launcher.Started.Count);
+    }
+
+    private IReadOnlyList<WorkerSnapshot> Workers() => Supervisor.GetWorkers();
+
+    private async Task StartAsync()
+    {
+        _events.Raised += e =>
+        {
+            lock (_seen)
+            {
+                _seen.Add(e);
+            }
+        };
+        var options = Options.Create(_options);
+        _runtimeDirectory = new ClusterRuntimeDirectory(options);
+        _supervisor = new ClusterSupervisor(options, _launcher, _launcher, _runtimeDirectory, _events, new ClusterTelemetry(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), _time, NullLogger<ClusterSupervisor>.Instance);
+        await _supervisor.StartAsync(CancellationToken.None);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var budget = new CancellationTokenSource(s_conditionBudget);
+        while (!condition())
+        {
+            await Task.Delay(5, budget.Token);
+        }
+    }
+
+    /// <summary>Moves the fake clock forward step by step, letting the supervisor react, until the condition holds.</summary>
+    private async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step)
+    {
+        using var budget = new CancellationTokenSource(s_conditionBudget);
+        while (!condition())
+        {
+            _time.Advance(step);
+            await Task.Delay(5, budget.Token);
+        }
+    }
+}

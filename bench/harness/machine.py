@@ -51,6 +51,16 @@ def describe():
     }
 
 
+def tcp_migrate_req():
+    """net.ipv4.tcp_migrate_req (reuseport: migrate queued connections off a closing listener); our primary
+    turns it on when it may (root)."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_migrate_req") as f:
+            return f.read().strip()
+    except OSError:
+        return "unavailable"
+
+
 def load_average():
     try:
         with open("/proc/loadavg") as f:

@@ -35,6 +35,8 @@ def parse_args(argv):
                    help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
     p.add_argument("--only", help="comma-separated contenders: single,reuseport,proxy,node,pm2")
     p.add_argument("--skip-operations", action="store_true", help="throughput and memory only")
+    p.add_argument("--from-json", metavar="RESULTS_JSON",
+                   help="run nothing: render the report again from a run's results.json (with --record, into RESULTS.md)")
     p.add_argument("--record", dest="record", action="store_true", default=None, help="write bench/RESULTS.md (default unless --quick)")
     p.add_argument("--no-record", dest="record", action="store_false")
     a = p.parse_args(argv)
@@ -157,7 +159,9 @@ def render(args, argv, results, info):
         f"load average {results['load_before']} before, {results['load_after']} after. "
         "The machine is shared with other work: treat single figures as noisy, compare the ratios.",
         "",
-        f"Software: .NET SDK {info['dotnet']}, Node.js {info['node']}, Express {info['express']}, PM2 {info['pm2']}, {info['wrk']}.",
+        f"Software: .NET SDK {info['dotnet']}, Node.js {info['node']}, Express {info['express']}, PM2 {info['pm2']}, {info['wrk']}. "
+        f"net.ipv4.tcp_migrate_req: {results['migrate_before']} before the run, {results['migrate_after']} after "
+        "(our primary turns it on in reuseport mode when it runs as root).",
         "",
         "Command:",
         "",
@@ -200,21 +204,46 @@ def render(args, argv, results, info):
     return "\n".join(lines)
 
 
-def main(argv):
-    args = parse_args(argv)
-    out_dir = os.path.join(cs.REPO, "bench", "out")
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
-    work_dir = os.path.join(out_dir, f"run-{stamp}")
-    os.makedirs(work_dir, exist_ok=True)
-
-    workers = args.workers
+def make_contenders(args, work_dir):
     cluster_env = dict(item.split("=", 1) for item in args.cluster_env)
+    workers = args.workers
     contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
                   cs.OurCluster("proxy", workers, work_dir, cluster_env), cs.NodeCluster(workers, work_dir),
                   cs.Pm2Cluster(workers, work_dir)]
     if args.only:
         wanted = set(args.only.split(","))
         contenders = [c for c in contenders if c.key in wanted or c.key == "single"]
+    return contenders
+
+
+def rerender(args):
+    """Renders the report of a finished run again from its results.json."""
+    with open(args.from_json) as f:
+        raw = json.load(f)
+    argv = raw.get("argv", [])
+    run_args = argparse.Namespace(**raw["args"])
+    results = {k: v for k, v in raw.items() if k not in ("machine", "args", "argv")}
+    results.setdefault("migrate_before", "not recorded")
+    results.setdefault("migrate_after", "not recorded")
+    results["contenders"] = make_contenders(run_args, os.path.dirname(os.path.abspath(args.from_json)))
+    text = render(run_args, argv, results, raw["machine"])
+    if args.record:
+        with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
+            f.write(text)
+    print(text)
+    return 0
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.from_json:
+        return rerender(args)
+    out_dir = os.path.join(cs.REPO, "bench", "out")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    work_dir = os.path.join(out_dir, f"run-{stamp}")
+    os.makedirs(work_dir, exist_ok=True)
+
+    contenders = make_contenders(args, work_dir)
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -226,7 +255,7 @@ def main(argv):
     results = {"contenders": contenders, "unavailable": {}, "throughput": {k: {} for k, *_ in WORKLOADS},
                "memory": {}, "restarts": {}, "rolling": {},
                "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-               "load_before": machine.load_average()}
+               "load_before": machine.load_average(), "migrate_before": machine.tcp_migrate_req()}
     log(f"logs and raw results in {work_dir}")
     try:
         throughput_rounds(args, contenders, results)
@@ -245,8 +274,9 @@ def main(argv):
 
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     results["load_after"] = machine.load_average()
+    results["migrate_after"] = machine.tcp_migrate_req()
     raw = {k: v for k, v in results.items() if k != "contenders"}
-    raw.update({"machine": info, "args": vars(args)})
+    raw.update({"machine": info, "args": vars(args), "argv": argv})
     with open(os.path.join(work_dir, "results.json"), "w") as f:
         json.dump(raw, f, indent=1)
     text = render(args, argv, results, info)

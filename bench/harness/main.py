@@ -71,6 +71,11 @@ def memory_snapshot(contender):
     }
 
 
+def server_cpu(contender):
+    """CPU seconds used so far by every process of the contender."""
+    return sum(procs.cpu_seconds(pid) or 0 for _, pid in contender.processes())
+
+
 def throughput_rounds(args, contenders, results):
     unavailable = results["unavailable"]
     for rnd in range(args.repeats):
@@ -95,7 +100,9 @@ def throughput_rounds(args, contenders, results):
                     connections = getattr(args, conn_attr)
                     if args.warmup:
                         wrk.run(url, args.warmup, connections, close=close)
+                    cpu_before = server_cpu(c)
                     r = wrk.run(url, args.duration, connections, close=close)
+                    r["cpu_us_per_req"] = (server_cpu(c) - cpu_before) * 1e6 / r["requests"] if r["requests"] else None
                     if not r["ok"]:
                         log(f"  {key}: wrk failed: {r['raw'].strip()[-300:]}")
                     else:
@@ -173,7 +180,9 @@ def render(args, argv, results, info):
         f"{args.warmup} s of warm-up; wrk 2 threads, {args.connections} connections for hello, {args.cpu_connections} for the "
         f"CPU-bound endpoint (n = {args.cpu_n}); {args.workers} workers per cluster. Figures are medians over the rounds; "
         "'x single' is the median over rounds of (contender / single Worker of the same round). Errors are wrk's socket "
-        "errors (connect, read, write, timeout) plus non-2xx responses.",
+        "errors (connect, read, write, timeout) plus non-2xx responses. 'CPU us/req' is the user + system CPU time "
+        "of all the contender's processes during the measured run divided by the requests served: how much work a request "
+        "costs the server, a figure less sensitive to the other load on the machine than req/s.",
         "",
     ]
     for key, title, *_ in WORKLOADS:

@@ -30,19 +30,22 @@ def _field(runs, key):
 def throughput_table(workload, contenders, runs, unavailable):
     """runs[key] = list per round of wrk results (None where not run)."""
     base = runs.get("single", [])
-    rows = ["| contender | req/s | x single | p50 ms | x single | p99 ms | x single | errors (median / total) |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| contender | req/s | x single | p50 ms | x single | p99 ms | x single | CPU us/req | x single | errors (median / total) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in contenders:
         if c.key in unavailable:
-            rows.append(f"| {c.label} | not available: {unavailable[c.key]} |||||||")
+            rows.append(f"| {c.label} | not available: {unavailable[c.key]} |||||||||")
             continue
         r = runs.get(c.key, [])
         rps, p50, p99 = _field(r, "rps"), _field(r, "p50_ms"), _field(r, "p99_ms")
         errors = [x["errors"] for x in r if x and x.get("ok")]
-        rows.append("| {} | {} | {} | {} | {} | {} | {} | {} / {} |".format(
+        cpu = [x.get("cpu_us_per_req") if x and x.get("ok") else None for x in r]
+        base_cpu = [x.get("cpu_us_per_req") if x and x.get("ok") else None for x in base]
+        rows.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} |".format(
             c.label, fmt(median(rps)), fx(paired_ratio(rps, _field(base, "rps"))),
             fmt(median(p50), ".2f"), fx(paired_ratio(p50, _field(base, "p50_ms"))),
             fmt(median(p99), ".2f"), fx(paired_ratio(p99, _field(base, "p99_ms"))),
+            fmt(median(cpu), ".0f"), fx(paired_ratio(cpu, base_cpu)),
             fmt(median(errors)), sum(errors)))
     return "\n".join(rows)
 

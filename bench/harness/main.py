@@ -1,0 +1,303 @@
+"""The benchmark: interleaved rounds of every contender on every workload, then the operations, then the report."""
+import argparse
+import datetime
+import json
+import os
+import signal
+import sys
+import time
+
+from . import contenders as cs
+from . import machine, operations, procs, report, wrk
+
+WORKLOADS = [
+    # key, title, path (cpu n filled in), connections option, fresh connection per request
+    ("hello-ka", "hello, keep-alive", "/", "connections", False),
+    ("hello-close", "hello, fresh connection per request", "/", "connections", True),
+    ("cpu", "CPU-bound /work?n={n}, keep-alive", "/work?n={n}", "cpu_connections", False),
+]
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="smoke run: 1 round of 3 s, 2 kills, 1 rollout of 8 s")
+    p.add_argument("--repeats", type=int, help="rounds of every contender on every workload (default 5; quick 1)")
+    p.add_argument("--duration", type=int, help="seconds per measured wrk run (default 10; quick 3)")
+    p.add_argument("--warmup", type=int, help="seconds of unmeasured wrk per workload before each run (default 2; quick 1)")
+    p.add_argument("--workers", type=int, default=os.cpu_count(), help="workers per cluster (default: cores)")
+    p.add_argument("--connections", type=int, default=64, help="wrk connections for hello (default 64)")
+    p.add_argument("--cpu-connections", type=int, default=16, help="wrk connections for the CPU-bound endpoint (default 16)")
+    p.add_argument("--cpu-n", type=int, default=5_000_000, help="n of /work?n= (default 5000000: a few ms per request)")
+    p.add_argument("--kills", type=int, help="kill -9 restarts measured per contender (default 10; quick 2)")
+    p.add_argument("--rollouts", type=int, help="rolling restarts under load per contender (default 5; quick 1)")
+    p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15; quick 8)")
+    p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
+    p.add_argument("--only", help="comma-separated contenders: single,reuseport,proxy,node,pm2")
+    p.add_argument("--skip-operations", action="store_true", help="throughput and memory only")
+    p.add_argument("--from-json", metavar="RESULTS_JSON",
+                   help="run nothing: render the report again from a run's results.json (with --record, into RESULTS.md)")
+    p.add_argument("--record", dest="record", action="store_true", default=None, help="write bench/RESULTS.md (default unless --quick)")
+    p.add_argument("--no-record", dest="record", action="store_false")
+    a = p.parse_args(argv)
+    quick = a.quick
+    a.repeats = a.repeats if a.repeats is not None else (1 if quick else 5)
+    a.duration = a.duration if a.duration is not None else (3 if quick else 10)
+    a.warmup = a.warmup if a.warmup is not None else (1 if quick else 2)
+    a.kills = a.kills if a.kills is not None else (2 if quick else 10)
+    a.rollouts = a.rollouts if a.rollouts is not None else (1 if quick else 5)
+    a.rolling_duration = a.rolling_duration if a.rolling_duration is not None else (8 if quick else 15)
+    a.record = (not quick) if a.record is None else a.record
+    return a
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def memory_snapshot(contender):
+    """RSS, private and PSS bytes of every process of the contender, by role."""
+    counted = [(role, procs.memory(pid)) for role, pid in contender.processes()]
+    counted = [(role, mem) for role, mem in counted if mem is not None]
+    primary = [mem for role, mem in counted if role in ("primary", "daemon")]
+    workers = [mem for role, mem in counted if role == "worker"]
+    return {
+        "count": len(counted),
+        "primary": primary[0]["rss"] if primary else None,
+        "workers": [m["rss"] for m in workers],
+        "workers_private": [m["private"] for m in workers],
+        "total": sum(m["rss"] for _, m in counted),
+        "total_pss": sum(m["pss"] or 0 for _, m in counted),
+    }
+
+
+def server_cpu(contender):
+    """CPU seconds used so far by every process of the contender."""
+    return sum(procs.cpu_seconds(pid) or 0 for _, pid in contender.processes())
+
+
+def throughput_rounds(args, contenders, results):
+    unavailable = results["unavailable"]
+    for rnd in range(args.repeats):
+        shift = rnd % len(contenders)
+        order = contenders[shift:] + contenders[:shift]
+        for c in order:
+            if c.key in unavailable:
+                continue
+            port = procs.free_port()
+            try:
+                c.start(port)
+                ready = c.wait_ready()
+            except cs.NotAvailable as error:
+                unavailable[c.key] = str(error)
+                log(f"round {rnd + 1}: {c.label} not available: {error}")
+                c.stop()
+                continue
+            try:
+                log(f"round {rnd + 1}/{args.repeats}: {c.label} on port {port} (ready in {ready:.2f} s)")
+                for key, _, path, conn_attr, close in WORKLOADS:
+                    url = f"http://127.0.0.1:{port}{path.format(n=args.cpu_n)}"
+                    connections = getattr(args, conn_attr)
+                    if args.warmup:
+                        wrk.run(url, args.warmup, connections, close=close)
+                    cpu_before = server_cpu(c)
+                    r = wrk.run(url, args.duration, connections, close=close)
+                    r["cpu_us_per_req"] = (server_cpu(c) - cpu_before) * 1e6 / r["requests"] if r["requests"] else None
+                    if not r["ok"]:
+                        log(f"  {key}: wrk failed: {r['raw'].strip()[-300:]}")
+                    else:
+                        log(f"  {key}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, errors {r['errors']}")
+                    r.pop("raw", None)
+                    results["throughput"][key].setdefault(c.key, [None] * args.repeats)[rnd] = r
+                mem = memory_snapshot(c)
+                results["memory"].setdefault(c.key, [None] * args.repeats)[rnd] = mem
+                log(f"  memory: {mem['count']} processes, {mem['total'] / report.MB:.0f} MB in total")
+            finally:
+                c.stop()
+
+
+def restart_rounds(args, contenders, results):
+    eligible = [c for c in contenders if c.can_restart and c.key not in results["unavailable"]]
+    for c in eligible:
+        results["restarts"][c.key] = []
+    while any(len(results["restarts"][c.key]) < args.kills for c in eligible):
+        for c in eligible:
+            if len(results["restarts"][c.key]) >= args.kills:
+                continue
+            try:
+                latencies = operations.restart_batch(c, procs.free_port())
+            except cs.NotAvailable as error:
+                log(f"restart: {c.label} not available: {error}")
+                results["restarts"][c.key].append(None)
+                continue
+            results["restarts"][c.key].extend(latencies[:args.kills - len(results["restarts"][c.key])])
+            shown = ", ".join("lost" if v is None else f"{v * 1000:.0f} ms" for v in latencies)
+            log(f"restart: {c.label}: {shown}")
+
+
+def rolling_rounds(args, contenders, results):
+    eligible = [c for c in contenders if c.can_reload and c.key not in results["unavailable"]]
+    for rnd in range(args.rollouts):
+        shift = rnd % max(1, len(eligible))
+        for c in eligible[shift:] + eligible[:shift]:
+            lead = min(3.0, args.rolling_duration / 4)
+            try:
+                r = operations.rolling_once(c, procs.free_port(), args.rolling_duration, args.cpu_connections,
+                                            lead, args.warmup)
+            except cs.NotAvailable as error:
+                log(f"rolling: {c.label} not available: {error}")
+                continue
+            r.pop("raw", None)
+            results["rolling"].setdefault(c.key, []).append(r)
+            log(f"rolling: {c.label}: {r['reload_message']}; {r['rollout_s']:.2f} s; replaced {r['replaced']}/{r['workers_after']}; "
+                f"failed {r['errors']} (connect {r['connect']}, read {r['read']}, write {r['write']}, timeout {r['timeout']}, "
+                f"non-2xx {r['non2xx']}) of {r['requests']}; p99 {r['p99_ms']} ms")
+
+
+def render(args, argv, results, info):
+    contenders = results["contenders"]
+    un = results["unavailable"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Latest run: {results['started']} to {results['finished']} (UTC).",
+        "",
+        f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory']} memory, kernel {info['kernel']}, {info['os']}; "
+        f"load average {results['load_before']} before, {results['load_after']} after. "
+        "The machine is shared with other work: treat single figures as noisy, compare the ratios.",
+        "",
+        f"Software: .NET SDK {info['dotnet']}, Node.js {info['node']}, Express {info['express']}, PM2 {info['pm2']}, {info['wrk']}. "
+        f"net.ipv4.tcp_migrate_req: {results['migrate_before']} before the run, {results['migrate_after']} after "
+        "(our primary turns it on in reuseport mode when it runs as root).",
+        "",
+        "Command:",
+        "",
+        "```",
+        "bench/run.sh " + " ".join(argv),
+        "```",
+        "",
+        f"Settings: {args.repeats} interleaved rounds (contender order rotated each round), {args.duration} s per measured run after "
+        f"{args.warmup} s of warm-up; wrk 2 threads, {args.connections} connections for hello, {args.cpu_connections} for the "
+        f"CPU-bound endpoint (n = {args.cpu_n}); {args.workers} workers per cluster. Figures are medians over the rounds; "
+        "'x single' is the median over rounds of (contender / single Worker of the same round). Errors are wrk's socket "
+        "errors (connect, read, write, timeout) plus non-2xx responses. 'CPU us/req' is the user + system CPU time "
+        "of all the contender's processes during the measured run divided by the requests served: how much work a request "
+        "costs the server, a figure less sensitive to the other load on the machine than req/s.",
+        "",
+    ]
+    for key, title, *_ in WORKLOADS:
+        lines += [f"## {title.format(n=args.cpu_n)}", "", report.throughput_table(key, contenders, results["throughput"][key], un), ""]
+    lines += ["## Resident memory after the load (VmRSS)", "",
+              "VmRSS per process and in total, as the targets ask; the ratios are against the single Worker's one process "
+              "of the same round. VmRSS counts the shared, file-backed pages of the runtime and framework (about 58 MB of a "
+              ".NET process, the same pages in every .NET process) in full in every process, so two more columns: private "
+              "(RssAnon + RssShmem, the pages only that worker has) and the contender's total PSS (shared pages divided "
+              "among the processes mapping them, including processes outside the benchmark).", "",
+              report.memory_table(contenders, results["memory"], un), ""]
+    if not args.skip_operations:
+        lines += ["## Restart latency after kill -9 of a worker", "",
+                  "Time from `kill -9` of a worker to the first fresh-connection `GET /` answered by a new worker pid "
+                  "(a new probe every 5 ms, each waiting up to 3 s, so a probe that is queued does not delay the first answer). Each kill is the first crash of its worker slot in a freshly started cluster, "
+                  "so our primary's 100 ms first-restart backoff is included.", "",
+                  report.restart_table(contenders, results["restarts"], un), ""]
+        lines += ["## Rolling restart under load", "",
+                  f"wrk with `Connection: close` (a fresh connection per request), {args.cpu_connections} connections, "
+                  f"{args.rolling_duration} s; the rollout starts {min(3.0, args.rolling_duration / 4):.0f} s in: "
+                  "`POST /control/reload` on the control socket for our modes, `pm2 reload` for PM2 "
+                  "(wait_ready, listen_timeout 8 s, kill_timeout 1.6 s, graceful SIGINT handler). "
+                  "Failed requests are every wrk error and non-2xx response in the window.", "",
+                  report.rolling_table(contenders, results["rolling"], un), ""]
+    lines += ["## Targets (2-core machine, same run)", "", report.targets(results), ""]
+    if un:
+        lines += ["## Not available in this run", ""] + [f"- {k}: {v}" for k, v in un.items()] + [""]
+    return "\n".join(lines)
+
+
+def make_contenders(args, work_dir):
+    cluster_env = dict(item.split("=", 1) for item in args.cluster_env)
+    workers = args.workers
+    contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
+                  cs.OurCluster("proxy", workers, work_dir, cluster_env), cs.NodeCluster(workers, work_dir),
+                  cs.Pm2Cluster(workers, work_dir)]
+    if args.only:
+        wanted = set(args.only.split(","))
+        contenders = [c for c in contenders if c.key in wanted or c.key == "single"]
+    return contenders
+
+
+def rerender(args):
+    """Renders the report of a finished run again from its results.json."""
+    with open(args.from_json) as f:
+        raw = json.load(f)
+    argv = raw.get("argv", [])
+    run_args = argparse.Namespace(**raw["args"])
+    results = {k: v for k, v in raw.items() if k not in ("machine", "args", "argv")}
+    results.setdefault("migrate_before", "not recorded")
+    results.setdefault("migrate_after", "not recorded")
+    results["contenders"] = make_contenders(run_args, os.path.dirname(os.path.abspath(args.from_json)))
+    text = render(run_args, argv, results, raw["machine"])
+    if args.record:
+        with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
+            f.write(text)
+    print(text)
+    return 0
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.from_json:
+        return rerender(args)
+    out_dir = os.path.join(cs.REPO, "bench", "out")
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    work_dir = os.path.join(out_dir, f"run-{stamp}")
+    os.makedirs(work_dir, exist_ok=True)
+
+    contenders = make_contenders(args, work_dir)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    info = machine.describe()
+    results = {"contenders": contenders, "unavailable": {}, "throughput": {k: {} for k, *_ in WORKLOADS},
+               "memory": {}, "restarts": {}, "rolling": {},
+               "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
+               "load_before": machine.load_average(), "migrate_before": machine.tcp_migrate_req()}
+    log(f"logs and raw results in {work_dir}")
+    try:
+        throughput_rounds(args, contenders, results)
+        if not args.skip_operations:
+            restart_rounds(args, contenders, results)
+            rolling_rounds(args, contenders, results)
+    except KeyboardInterrupt:
+        log("interrupted: stopping everything")
+        raise
+    finally:
+        for c in contenders:
+            c.stop()
+        leftovers = procs.REGISTRY.kill_leftovers()
+        if leftovers:
+            log(f"killed leftover processes: {leftovers}")
+
+    results["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    results["load_after"] = machine.load_average()
+    results["migrate_after"] = machine.tcp_migrate_req()
+    raw = {k: v for k, v in results.items() if k != "contenders"}
+    raw.update({"machine": info, "args": vars(args), "argv": argv})
+    with open(os.path.join(work_dir, "results.json"), "w") as f:
+        json.dump(raw, f, indent=1)
+    text = render(args, argv, results, info)
+    with open(os.path.join(work_dir, "report.md"), "w") as f:
+        f.write(text)
+    if args.record:
+        with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
+            f.write(text)
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

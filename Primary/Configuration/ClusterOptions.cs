@@ -40,8 +40,9 @@ public sealed class ClusterOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Sets <c>DOTNET_PROCESSOR_COUNT</c> of each worker to its share of the cores, so N runtimes do not
-    /// each size their thread pool and GC for the whole machine. Defaults to <c>true</c>.
+    /// Sizes each worker's runtime to its share of the machine: <c>DOTNET_PROCESSOR_COUNT</c> = its share of
+    /// the cores, and no thread-pool spin-waiting (<c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0</c>), so N
+    /// runtimes do not each size themselves for, and spin on, every core. Defaults to <c>true</c>.
     /// </summary>
     public bool ShareProcessors { get; set; } = true;
 

@@ -3,7 +3,7 @@ namespace ClusterTemplate.Primary.Configuration;
 /// <summary>How a worker that exits unexpectedly is restarted.</summary>
 public sealed class RestartOptions
 {
-    /// <summary>Delay before the first restart after a stable run. Defaults to 100 ms.</summary>
+    /// <summary>Delay before the second consecutive restart (the first after a stable run is immediate). Defaults to 100 ms.</summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Each consecutive crash multiplies the delay by this factor. Defaults to 2.</summary>

@@ -12,7 +12,10 @@ using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpenTelemetry.Instrumentation.Http;
 
 namespace ClusterTemplate.Primary.Hosting;
@@ -30,9 +33,8 @@ public static class ClusterPrimaryHostingExtensions
         // The primary is not a worker: telemetry and health checks, without the worker-side cluster wiring.
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(ClusterTelemetry.Name))
-            .WithMetrics(metrics => metrics.AddMeter(ClusterTelemetry.Name));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ClusterTelemetry.Name));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ClusterTelemetry.Name));
 
         // Control requests (the AppHost polls them) and probes of the workers are plumbing, not traffic: no spans.
         builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>

@@ -24,11 +24,21 @@ internal static class WorkerEnvironment
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
 
-        if (options.ShareProcessors && read("DOTNET_PROCESSOR_COUNT") is null)
+        if (options.ShareProcessors)
         {
             // N runtimes that each size their thread pool and server GC for every core fight over them.
-            var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)options.Workers));
-            environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
+            if (read("DOTNET_PROCESSOR_COUNT") is null)
+            {
+                var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)options.Workers));
+                environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
+            }
+
+            // An idle pool thread spins before it sleeps, burning a core another worker needs: measured at
+            // twice the CPU per request of a single process on hello (bench/README.md).
+            if (read("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
+            {
+                environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+            }
         }
 
         // The workers are one telemetry service, "<primary service name>-worker", and each slot is an

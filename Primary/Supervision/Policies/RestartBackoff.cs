@@ -3,8 +3,9 @@ using ClusterTemplate.Primary.Configuration;
 namespace ClusterTemplate.Primary.Supervision.Policies;
 
 /// <summary>
-/// Exponential backoff between crash restarts of one slot: <c>BaseDelay * Factor^(n-1)</c> for the
-/// n-th consecutive crash, capped at <c>MaxDelay</c>. A run that lasted <c>StableAfter</c> resets n.
+/// Exponential backoff between crash restarts of one slot. The first crash after a stable run is
+/// restarted at once; the n-th consecutive one after <c>BaseDelay * Factor^(n-2)</c>, capped at
+/// <c>MaxDelay</c>. A run that lasted <c>StableAfter</c> resets n.
 /// </summary>
 public sealed class RestartBackoff(RestartOptions options)
 {
@@ -22,7 +23,13 @@ public sealed class RestartBackoff(RestartOptions options)
         }
 
         _consecutiveCrashes++;
-        var scaled = options.BaseDelay.TotalMilliseconds * Math.Pow(options.Factor, _consecutiveCrashes - 1);
+        if (_consecutiveCrashes == 1)
+        {
+            // A crash after a stable run is news, not a loop: get the capacity back as fast as possible.
+            return TimeSpan.Zero;
+        }
+
+        var scaled = options.BaseDelay.TotalMilliseconds * Math.Pow(options.Factor, _consecutiveCrashes - 2);
         return scaled >= options.MaxDelay.TotalMilliseconds || double.IsInfinity(scaled)
             ? options.MaxDelay
             : TimeSpan.FromMilliseconds(scaled);

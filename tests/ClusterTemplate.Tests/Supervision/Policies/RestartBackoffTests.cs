@@ -19,9 +19,9 @@ public class RestartBackoffTests
     {
         var backoff = new RestartBackoff(s_options);
 
-        var delays = Enumerable.Range(0, 6).Select(_ => backoff.NextDelay(TimeSpan.FromSeconds(1)).TotalMilliseconds).ToArray();
+        var delays = Enumerable.Range(0, 7).Select(_ => backoff.NextDelay(TimeSpan.FromSeconds(1)).TotalMilliseconds).ToArray();
 
-        Assert.Equal([100, 200, 400, 800, 1000, 1000], delays);
+        Assert.Equal([0, 100, 200, 400, 800, 1000, 1000], delays);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class RestartBackoffTests
 
         var afterStableRun = backoff.NextDelay(TimeSpan.FromSeconds(31));
 
-        Assert.Equal(TimeSpan.FromMilliseconds(100), afterStableRun);
+        Assert.Equal(TimeSpan.Zero, afterStableRun);
         Assert.Equal(1, backoff.ConsecutiveCrashes);
     }
 
@@ -43,6 +43,7 @@ public class RestartBackoffTests
     {
         var backoff = new RestartBackoff(new RestartOptions { BaseDelay = TimeSpan.FromSeconds(1), Factor = 1e300, MaxDelay = TimeSpan.FromSeconds(15) });
 
+        backoff.NextDelay(TimeSpan.Zero);
         backoff.NextDelay(TimeSpan.Zero);
         backoff.NextDelay(TimeSpan.Zero);
 

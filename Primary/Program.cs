@@ -9,6 +9,8 @@ if (ControlCommandLine.IsCommand(args))
     return await ControlCommandLine.RunAsync(args, Console.Out, Console.Error);
 }
 
+ProxyRuntimeTuning.Apply(args);
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
@@ -7,8 +8,13 @@ namespace ClusterTemplate.Primary.Processes;
 /// <summary>Starts workers as child processes of the primary.</summary>
 internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator) : IWorkerLauncher
 {
-    // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong address.
-    private static readonly string[] s_notInherited = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "HTTP_PORTS", "HTTPS_PORTS", "DOTNET_LAUNCH_PROFILE"];
+    // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong
+    // address, and the primary's own socket tuning, which is unsafe for app code (ProxyRuntimeTuning).
+    private static readonly string[] s_notInherited =
+    [
+        "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "HTTP_PORTS", "HTTPS_PORTS", "DOTNET_LAUNCH_PROFILE",
+        ProxyRuntimeTuning.InlineCompletionsVariable,
+    ];
 
     private readonly WorkerProgram _program = locator.TryLocate(options.Value.WorkerPath, out var program, out _)
         ? program

@@ -198,7 +198,7 @@ def render(args, argv, results, info):
         lines += ["## Restart latency after kill -9 of a worker", "",
                   "Time from `kill -9` of a worker to the first fresh-connection `GET /` answered by a new worker pid "
                   "(a new probe every 5 ms, each waiting up to 3 s, so a probe that is queued does not delay the first answer). Each kill is the first crash of its worker slot in a freshly started cluster, "
-                  "so our primary's 100 ms first-restart backoff is included.", "",
+                  "which our primary restarts at once (its backoff starts with the second crash in a row).", "",
                   report.restart_table(contenders, results["restarts"], un), ""]
         lines += ["## Rolling restart under load", "",
                   f"wrk with `Connection: close` (a fresh connection per request), {args.cpu_connections} connections, "

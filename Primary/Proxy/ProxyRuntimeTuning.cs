@@ -1,0 +1,38 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.ServiceDefaults.Cluster;
+
+namespace ClusterTemplate.Primary.Proxy;
+
+/// <summary>
+/// In proxy mode the primary forwards every request, and its socket continuations are short and never
+/// block (Kestrel, YARP, HttpClient): running them inline on the epoll thread instead of queueing them to
+/// the thread pool saves a hand-off per read and write (measured in bench/README.md). Workers never
+/// inherit it: app code may block, and would then stall every connection on the epoll thread.
+/// </summary>
+internal static class ProxyRuntimeTuning
+{
+    public const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>Must run before the first socket is created: the runtime reads the variable once.</summary>
+    public static void Apply(string[] args)
+    {
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is not null || !IsProxyMode(args))
+        {
+            return;
+        }
+
+        Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+    }
+
+    private static bool IsProxyMode(string[] args)
+    {
+        // The host is not built yet: read the mode the way it will (settings file, environment, command line).
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, ClusterCommandLine.SwitchMappings)
+            .Build();
+        return ListenerModes.TryParse(configuration["Cluster:Mode"], out var mode) && mode == ClusterListenerMode.Proxy;
+    }
+}

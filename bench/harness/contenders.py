@@ -121,14 +121,7 @@ class Contender:
                 self.proc.wait(timeout=5)
             except OSError:
                 pass
-        procs.wait_gone(tree, procs.REGISTRY, 5.0)
-        for pid in tree:
-            if procs.REGISTRY.alive(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        procs.wait_gone(tree, procs.REGISTRY, 5.0)
+        procs.kill_stragglers(tree, procs.REGISTRY)
         self.proc = None
 
     def reload(self):
@@ -254,12 +247,5 @@ class Pm2Cluster(Contender):
             self._pm2("kill", timeout=60)
         except subprocess.TimeoutExpired:
             pass
-        procs.wait_gone(tree, procs.REGISTRY, 5.0)
-        for pid in tree:
-            if procs.REGISTRY.alive(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        procs.wait_gone(tree, procs.REGISTRY, 5.0)
+        procs.kill_stragglers(tree, procs.REGISTRY)
         self.daemon = None

@@ -156,4 +156,16 @@ def wait_gone(pids, registry, deadline_s):
     return not any(registry.alive(p) for p in pids)
 
 
+def kill_stragglers(pids, registry, deadline_s=5.0):
+    """Waits (bounded) for pids to end after a graceful stop, SIGKILLs the ones still alive, and waits again."""
+    wait_gone(pids, registry, deadline_s)
+    for pid in pids:
+        if registry.alive(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    wait_gone(pids, registry, deadline_s)
+
+
 REGISTRY = Registry()

@@ -52,7 +52,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        var cluster = ClusterWorkerContext.FromEnvironment();
+        var cluster = ClusterWorkerContext.For(builder);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {

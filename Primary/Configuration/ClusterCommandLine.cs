@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>The short command-line forms of the <c>Cluster</c> settings.</summary>
@@ -14,4 +16,16 @@ public static class ClusterCommandLine
         ["--drain-timeout"] = "Cluster:DrainTimeout",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",
     };
+
+    /// <summary>
+    /// The settings as the host will see them (settings file, environment, command line), for the moments
+    /// before or instead of building a host: the control client and the start-up socket tuning.
+    /// </summary>
+    public static IConfiguration ReadSettings(string[] args) =>
+        new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, SwitchMappings)
+            .Build();
 }

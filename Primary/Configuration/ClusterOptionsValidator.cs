@@ -16,13 +16,13 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
 
         if (options.Workers is < ClusterOptions.MinWorkers or > ClusterOptions.MaxWorkers)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Workers", options.Workers.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            failures.Add(SettingErrors.Describe("Cluster:Workers", options.Workers));
         }
 
         var portInRange = options.Port is >= 1 and <= 65535;
         if (!portInRange)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Port", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            failures.Add(SettingErrors.Describe("Cluster:Port", options.Port));
         }
 
         if (!ListenerModes.TryParse(options.Mode, out var mode))
@@ -46,12 +46,12 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
 
         if (options.DeregistrationDelay < TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:DeregistrationDelay", options.DeregistrationDelay.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:DeregistrationDelay", options.DeregistrationDelay));
         }
 
         if (options.DrainTimeout <= TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:DrainTimeout", options.DrainTimeout.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:DrainTimeout", options.DrainTimeout));
         }
 
         ValidateRestart(options.Restart, failures);
@@ -70,22 +70,22 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
     {
         if (restart.BaseDelay < TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Restart:BaseDelay", restart.BaseDelay.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:Restart:BaseDelay", restart.BaseDelay));
         }
 
         if (restart.Factor < 1)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Restart:Factor", restart.Factor.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            failures.Add(SettingErrors.Describe("Cluster:Restart:Factor", restart.Factor));
         }
 
         if (restart.MaxDelay < restart.BaseDelay)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Restart:MaxDelay", restart.MaxDelay.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:Restart:MaxDelay", restart.MaxDelay));
         }
 
         if (restart.CrashLoopMaxRestarts < 1)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Restart:CrashLoopMaxRestarts", restart.CrashLoopMaxRestarts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            failures.Add(SettingErrors.Describe("Cluster:Restart:CrashLoopMaxRestarts", restart.CrashLoopMaxRestarts));
         }
     }
 
@@ -100,7 +100,7 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
         {
             if (value < 0)
             {
-                failures.Add(SettingErrors.Describe(setting, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                failures.Add(SettingErrors.Describe(setting, value));
             }
         }
     }
@@ -109,22 +109,22 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
     {
         if (health.Interval <= TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Health:Interval", health.Interval.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:Health:Interval", health.Interval));
         }
 
         if (health.Timeout <= TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Health:Timeout", health.Timeout.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:Health:Timeout", health.Timeout));
         }
 
         if (health.FailureThreshold < 1)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Health:FailureThreshold", health.FailureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            failures.Add(SettingErrors.Describe("Cluster:Health:FailureThreshold", health.FailureThreshold));
         }
 
         if (health.StartupTimeout <= TimeSpan.Zero)
         {
-            failures.Add(SettingErrors.Describe("Cluster:Health:StartupTimeout", health.StartupTimeout.ToString()));
+            failures.Add(SettingErrors.Describe("Cluster:Health:StartupTimeout", health.StartupTimeout));
         }
     }
 }

@@ -35,6 +35,10 @@ public static partial class SettingErrors
         return $"{setting} must be {accepted} (got '{value}').";
     }
 
+    /// <summary>The same for a value that is formatted invariantly (a number, a time span).</summary>
+    public static string Describe(string setting, IFormattable value) =>
+        Describe(setting, value.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>
     /// Turns the configuration binder's "Failed to convert configuration value at 'Cluster:Workers'"
     /// into the same one-line message a range error gets.

@@ -28,6 +28,12 @@ public static class ControlApi
 
         /// <summary>POST <c>/control/workers/{id}/restart</c>: replace one worker.</summary>
         public const string RestartWorker = "/control/workers/{id:int}/restart";
+
+        /// <summary>The <see cref="Scale"/> path for <paramref name="count"/> workers.</summary>
+        public static string ScaleTo(int count) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/control/scale/{count}");
+
+        /// <summary>The <see cref="RestartWorker"/> path for worker <paramref name="id"/>.</summary>
+        public static string RestartWorkerWithId(int id) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/control/workers/{id}/restart");
     }
 
     /// <summary>Maps the control API; it answers only on the control socket (see <see cref="ControlEndpointMatcherPolicy"/>).</summary>

@@ -27,12 +27,7 @@ public static class ControlCommandLine
         var argument = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : null;
         var options = args.Skip(argument is null ? 1 : 2).ToArray();
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(options, ClusterCommandLine.SwitchMappings)
-            .Build();
+        var configuration = ClusterCommandLine.ReadSettings(options);
         if (!int.TryParse(configuration["Cluster:Port"] ?? "8080", NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             await error.WriteLineAsync("error: " + SettingErrors.Describe("Cluster:Port", configuration["Cluster:Port"]));
@@ -47,10 +42,10 @@ public static class ControlCommandLine
                 path = command == "status" ? ControlApi.Routes.Status : ControlApi.Routes.Reload;
                 break;
             case "scale" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count):
-                path = "/control/scale/" + count.ToString(CultureInfo.InvariantCulture);
+                path = ControlApi.Routes.ScaleTo(count);
                 break;
             case "restart" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workerId):
-                path = "/control/workers/" + workerId.ToString(CultureInfo.InvariantCulture) + "/restart";
+                path = ControlApi.Routes.RestartWorkerWithId(workerId);
                 break;
             default:
                 await error.WriteLineAsync($"error: usage: {command} {(command == "scale" ? "<workers>, a whole number in 1..256" : "<worker-id>, a whole number")} [--port <port>] (got '{argument}')");

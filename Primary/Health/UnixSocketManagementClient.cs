@@ -17,15 +17,15 @@ internal sealed class UnixSocketManagementClient : IWorkerManagementClient
         _client = UnixDomainSocketHttp.CreateClient(socketPath, authority: Authority);
     }
 
-    public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/alive", cancellationToken);
+    public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync(ManagementPaths.Alive, cancellationToken);
 
-    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => SucceedsAsync("/cluster/ready", cancellationToken);
+    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => SucceedsAsync(ManagementPaths.Ready, cancellationToken);
 
     public async Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await _client.GetFromJsonAsync<WorkerStatusReport>("/cluster/info", cancellationToken).ConfigureAwait(false);
+            return await _client.GetFromJsonAsync<WorkerStatusReport>(ManagementPaths.Info, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
         {

@@ -26,13 +26,7 @@ internal static class ProxyRuntimeTuning
 
     private static bool IsProxyMode(string[] args)
     {
-        // The host is not built yet: read the mode the way it will (settings file, environment, command line).
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args, ClusterCommandLine.SwitchMappings)
-            .Build();
-        return ListenerModes.TryParse(configuration["Cluster:Mode"], out var mode) && mode == ClusterListenerMode.Proxy;
+        // The host is not built yet: read the mode the way it will.
+        return ListenerModes.TryParse(ClusterCommandLine.ReadSettings(args)["Cluster:Mode"], out var mode) && mode == ClusterListenerMode.Proxy;
     }
 }

@@ -15,13 +15,13 @@ internal sealed class ClusterListenSockets(ClusterWorkerContext context)
     /// <summary>The <see cref="SocketTransportOptions.CreateBoundListenSocket"/> of a worker under a primary.</summary>
     public Socket Create(EndPoint endpoint)
     {
-        if (endpoint is not IPEndPoint)
+        if (endpoint is not IPEndPoint ipEndPoint)
         {
             return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
         }
 
         var socket = context.Mode == ClusterListenerMode.ReusePort
-            ? ReusePortListenSocket.Create(endpoint)
+            ? ReusePortListenSocket.Create(ipEndPoint)
             : SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
         lock (_public)
         {

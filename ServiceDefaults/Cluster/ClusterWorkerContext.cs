@@ -38,6 +38,19 @@ public sealed class ClusterWorkerContext
     /// <summary>Test-only: whether fault injection keeps this worker from ever reporting ready.</summary>
     public bool FaultNeverReady { get; init; }
 
+    /// <summary>The context of the app being built, read from the environment once and kept in the builder's properties.</summary>
+    public static ClusterWorkerContext For(Microsoft.Extensions.Hosting.IHostApplicationBuilder builder)
+    {
+        if (builder.Properties.TryGetValue(typeof(ClusterWorkerContext), out var known) && known is ClusterWorkerContext context)
+        {
+            return context;
+        }
+
+        context = FromEnvironment();
+        builder.Properties[typeof(ClusterWorkerContext)] = context;
+        return context;
+    }
+
     /// <summary>Reads the context from environment variables (see <see cref="ClusterEnvironment"/>).</summary>
     public static ClusterWorkerContext FromEnvironment(Func<string, string?>? read = null)
     {

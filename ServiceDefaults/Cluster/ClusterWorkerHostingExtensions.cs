@@ -19,7 +19,7 @@ public static class ClusterWorkerHostingExtensions
     /// </summary>
     public static TBuilder AddClusterWorker<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var context = ClusterWorkerContext.FromEnvironment();
+        var context = ClusterWorkerContext.For(builder);
         builder.Services.TryAddSingleton(context);
         builder.Services.TryAddSingleton<WorkerRequestCounter>();
         builder.Services.TryAddSingleton(TimeProvider.System);

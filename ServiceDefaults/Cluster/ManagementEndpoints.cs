@@ -16,15 +16,6 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// </summary>
 internal static class ManagementEndpoints
 {
-    /// <summary>Liveness: the process can still serve a request. Runs the checks tagged <c>live</c>.</summary>
-    public const string AlivePath = "/cluster/alive";
-
-    /// <summary>Readiness: the worker takes traffic. Fails while starting and while draining.</summary>
-    public const string ReadyPath = "/cluster/ready";
-
-    /// <summary>Identity, bound port and counters.</summary>
-    public const string InfoPath = "/cluster/info";
-
     public static IEndpointRouteBuilder MapClusterManagement(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("").AddEndpointFilter(static async (invocation, next) =>
@@ -32,10 +23,10 @@ internal static class ManagementEndpoints
                 ? Results.NotFound()
                 : await next(invocation));
 
-        group.MapGet(AlivePath, static async (HealthCheckService health, CancellationToken ct) =>
+        group.MapGet(ManagementPaths.Alive, static async (HealthCheckService health, CancellationToken ct) =>
             ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
 
-        group.MapGet(ReadyPath, static async (HealthCheckService health, IHostApplicationLifetime lifetime, ClusterWorkerContext context, CancellationToken ct) =>
+        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, ClusterWorkerContext context, CancellationToken ct) =>
         {
             if (context.FaultNeverReady)
             {
@@ -55,7 +46,7 @@ internal static class ManagementEndpoints
             return ToResult(await health.CheckHealthAsync(ct));
         });
 
-        group.MapGet(InfoPath, static (ClusterWorkerContext context, WorkerRequestCounter counter, IServer server) =>
+        group.MapGet(ManagementPaths.Info, static (ClusterWorkerContext context, WorkerRequestCounter counter, IServer server) =>
         {
             using var process = Process.GetCurrentProcess();
             return Results.Ok(new WorkerStatusReport(

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
@@ -16,17 +15,9 @@ public static class ReusePortListenSocket
     /// <summary>Whether this platform balances connections across SO_REUSEPORT listeners (Linux only).</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
-    /// <summary>
-    /// A <see cref="SocketTransportOptions.CreateBoundListenSocket"/> implementation: IP endpoints get
-    /// SO_REUSEPORT before <c>bind</c>; anything else (Unix domain sockets) uses Kestrel's default.
-    /// </summary>
-    public static Socket Create(EndPoint endpoint)
+    /// <summary>Creates a TCP listening socket bound to <paramref name="ipEndPoint"/> with SO_REUSEPORT set before <c>bind</c>.</summary>
+    public static Socket Create(IPEndPoint ipEndPoint)
     {
-        if (endpoint is not IPEndPoint ipEndPoint)
-        {
-            return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
-        }
-
         var socket = new Socket(ipEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {

@@ -35,7 +35,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         Port = port;
         RuntimeDirectory = runtimeDirectory;
         _log = log;
-        _control = ControlClient(Path.Combine(runtimeDirectory, ClusterRuntimeDirectory.ControlSocketName));
+        _control = UnixDomainSocketHttp.CreateClient(Path.Combine(runtimeDirectory, ClusterRuntimeDirectory.ControlSocketName));
     }
 
     public Process Process { get; }
@@ -142,18 +142,14 @@ internal sealed class PrimaryProcess : IAsyncDisposable
                 {
                     return status.Workers;
                 }
+
+                await Task.Delay(50, timeout.Token);
             }
             catch (HttpRequestException)
             {
                 // The control socket is not there yet.
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new TimeoutException("The worker table never reached the expected state:\n" + string.Join('\n', _output.TakeLast(40)));
-            }
-
-            await Task.Delay(50, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (timeout.IsCancellationRequested)
             {
                 throw new TimeoutException("The worker table never reached the expected state:\n" + string.Join('\n', _output.TakeLast(40)));
             }
@@ -240,19 +236,6 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         return Process.Start(startInfo) ?? throw new InvalidOperationException("The primary did not start.");
     }
-
-    private static HttpClient ControlClient(string socketPath) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    })
-    {
-        BaseAddress = new Uri("http://control"),
-    };
 
     private void OnLine(string? line)
     {

@@ -60,12 +60,12 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
         await using var load = new LoadGenerator(primary.BaseAddress, freshConnections: true);
         await load.WaitForSuccessesAsync(100, s_successBudget);
 
-        Assert.True((await primary.PostAsync("/control/scale/4")).Succeeded);
+        Assert.True((await primary.PostAsync(ControlApi.Routes.ScaleTo(4))).Succeeded);
         var four = await primary.WaitForRunningAsync(4);
         await load.WaitForSuccessesAsync(200, s_successBudget);
         var servedByFour = load.AnswersByPid.Keys.Intersect(four.Select(w => w.ProcessId)).Count();
 
-        Assert.True((await primary.PostAsync("/control/scale/1")).Succeeded);
+        Assert.True((await primary.PostAsync(ControlApi.Routes.ScaleTo(1))).Succeeded);
         var one = await primary.WaitForRunningAsync(1);
         await load.WaitForSuccessesAsync(100, s_successBudget);
         await load.StopAsync();

@@ -22,6 +22,7 @@ public static class ClusterWorkerHostingExtensions
         var context = ClusterWorkerContext.For(builder);
         builder.Services.TryAddSingleton(context);
         builder.Services.TryAddSingleton<WorkerRequestCounter>();
+        builder.Services.TryAddSingleton<PublicConnectionDrain>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<IStartupFilter, ClusterWorkerStartupFilter>();
 
@@ -30,18 +31,20 @@ public static class ClusterWorkerHostingExtensions
             return builder;
         }
 
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout);
+        // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout - PublicConnectionDrain.GraceFor(context.DrainTimeout));
         builder.Services.AddHostedService<PrimaryWatchdog>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
+            var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
             if (context.Mode == ClusterListenerMode.ReusePort)
             {
-                kestrel.ListenAnyIP(context.Port);
+                kestrel.ListenAnyIP(context.Port, listen => listen.Use(connections.Track));
             }
             else
             {
-                kestrel.Listen(IPAddress.Loopback, 0);
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(connections.Track));
             }
 
             if (context.ManagementSocketPath is { Length: > 0 } socketPath)

@@ -7,16 +7,16 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// The host lifetime of a worker under a primary. SIGTERM (from the primary) stops the worker
 /// gracefully. SIGINT is ignored: Ctrl+C in a terminal reaches the whole process group, and the
 /// primary, not each worker on its own, decides the order in which the cluster drains.
+/// A stop closes the public listener first, lets open public connections end on their own
+/// (<see cref="PublicConnectionDrain"/>), then starts the host's graceful stop.
 /// </summary>
-internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime, ClusterListenSockets listenSockets, TimeProvider timeProvider) : IHostLifetime, IDisposable
+internal sealed class ClusterWorkerLifetime(
+    IHostApplicationLifetime lifetime,
+    ClusterListenSockets listenSockets,
+    PublicConnectionDrain connections,
+    ClusterWorkerContext context,
+    TimeProvider timeProvider) : IHostLifetime, IDisposable
 {
-    /// <summary>
-    /// Time between closing the public listener and starting the graceful stop. A connection accepted
-    /// just before the close gets its first request read in this time, so the drain serves it instead of
-    /// closing it as idle.
-    /// </summary>
-    internal static readonly TimeSpan ListenerQuiesce = TimeSpan.FromMilliseconds(250);
-
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _stopping;
 
@@ -50,7 +50,19 @@ internal sealed class ClusterWorkerLifetime(IHostApplicationLifetime lifetime, C
             return;
         }
 
-        listenSockets.CloseAll();
-        _ = Task.Delay(ListenerQuiesce, timeProvider).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        _ = Task.Run(DrainAsync);
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            listenSockets.CloseAll();
+            await connections.DrainAsync(PublicConnectionDrain.GraceFor(context.DrainTimeout), timeProvider).ConfigureAwait(false);
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
     }
 }

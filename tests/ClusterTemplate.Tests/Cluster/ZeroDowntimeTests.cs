@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Supervision;
 using Xunit.Abstractions;
@@ -75,6 +77,32 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
         Assert.Equal(4, servedByFour);
         Assert.Equal([1], one.Select(w => w.WorkerId));
         Assert.All(four.Where(w => w.WorkerId > 1), w => Assert.False(PrimaryProcess.IsAlive(w.ProcessId)));
+    }
+
+    [Fact]
+    public async Task A_connection_whose_request_comes_late_is_served_by_the_stopping_worker()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "reuseport");
+        var old = (await primary.WaitForRunningAsync(1)).Single();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, primary.Port);
+
+        var restart = primary.PostAsync(ControlApi.Routes.RestartWorkerWithId(1));
+        await primary.WaitForOutputAsync($"Worker 1 (pid {old.ProcessId}) stopping", s_successBudget);
+
+        // The stimulus, not a wait for a condition: a client slower than a scheduler hiccup but well
+        // within the drain's connection grace, so Kestrel would have closed this connection as idle.
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        var stream = client.GetStream();
+        await stream.WriteAsync("GET / HTTP/1.1\r\nHost: cluster\r\n\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream);
+        var response = await reader.ReadToEndAsync().WaitAsync(s_successBudget);
+
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.Contains($"X-Cluster-Worker-Pid: {old.ProcessId}", response, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Connection: close", response, StringComparison.OrdinalIgnoreCase);
+        Assert.True((await restart).Succeeded);
+        Assert.False(PrimaryProcess.IsAlive(old.ProcessId));
     }
 
     [Fact]

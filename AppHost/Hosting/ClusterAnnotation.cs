@@ -44,7 +44,12 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
         yield return new("Cluster__RuntimeDirectory", ResolvedRuntimeDirectory);
         if (Mode != ClusterMode.Default)
         {
-            yield return new("Cluster__Mode", Mode == ClusterMode.Proxy ? "proxy" : "reuseport");
+            yield return new("Cluster__Mode", Mode switch
+            {
+                ClusterMode.Proxy => "proxy",
+                ClusterMode.Shared => "shared",
+                _ => "reuseport",
+            });
         }
     }
 

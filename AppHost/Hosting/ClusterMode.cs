@@ -11,4 +11,7 @@ public enum ClusterMode
 
     /// <summary>The primary serves the public port and forwards to ready workers on loopback.</summary>
     Proxy,
+
+    /// <summary>The primary binds the public port once and the workers accept from the socket they inherit (Linux and macOS).</summary>
+    Shared,
 }

@@ -46,7 +46,7 @@ public static class ClusterResourceBuilderExtensions
 
         return builder.AddProject<TPrimary>(name)
             .WithAnnotation(cluster)
-            // The primary (proxy mode) or its workers (reuseport mode) bind the port themselves: no Aspire proxy in front.
+            // The primary (proxy and shared modes) or its workers (reuseport mode) bind the port themselves: no Aspire proxy in front.
             .WithHttpEndpoint(port: cluster.Port, targetPort: cluster.Port, name: PublicEndpointName, isProxied: false)
             // ...and no ASPNETCORE_URLS for it, which would make Kestrel in the primary bind it too.
             .WithEndpointsInEnvironment(_ => false)

@@ -63,7 +63,7 @@ internal static class ClusterWorkerSnapshots
                     ExceptionText: null))
             : [];
 
-        // A worker of a proxy-mode cluster has its own loopback port; in reuseport mode it shares the public one.
+        // A worker of a proxy-mode cluster has its own loopback port; in the other modes it shares the public one.
         ImmutableArray<UrlSnapshot> urls = status.Port > 0 && status.Port != publicPort
             ? [new UrlSnapshot("http", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{status.Port}"), IsInternal: false)]
             : [];

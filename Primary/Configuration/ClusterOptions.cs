@@ -19,8 +19,8 @@ public sealed class ClusterOptions
     public int Port { get; set; } = 8080;
 
     /// <summary>
-    /// How connections reach the workers: <c>reuseport</c> or <c>proxy</c>.
-    /// Defaults to <c>reuseport</c> on Linux and <c>proxy</c> elsewhere.
+    /// How connections reach the workers: <c>reuseport</c>, <c>shared</c> (workers inherit one listening
+    /// socket from the primary) or <c>proxy</c>. Defaults to <c>reuseport</c> on Linux and <c>proxy</c> elsewhere.
     /// </summary>
     public string? Mode { get; set; }
 

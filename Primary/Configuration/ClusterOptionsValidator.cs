@@ -31,7 +31,11 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
         }
         else if (mode == ClusterListenerMode.ReusePort && !ReusePortListenSocket.IsSupported)
         {
-            failures.Add($"Cluster:Mode 'reuseport' needs Linux (SO_REUSEPORT balancing); accepted here: proxy.");
+            failures.Add("Cluster:Mode 'reuseport' needs Linux (SO_REUSEPORT balancing); accepted here: " + (InheritedListenSocket.IsSupported ? "shared or proxy." : "proxy."));
+        }
+        else if (mode == ClusterListenerMode.Shared && !InheritedListenSocket.IsSupported)
+        {
+            failures.Add("Cluster:Mode 'shared' needs Linux or macOS (workers inherit the listening socket); accepted here: proxy.");
         }
 
         if (!locator.TryLocate(options.WorkerPath, out _, out var searched))

@@ -6,7 +6,7 @@ namespace ClusterTemplate.Primary.Configuration;
 public static class ListenerModes
 {
     /// <summary>The accepted spellings of <c>Cluster:Mode</c>.</summary>
-    public const string AcceptedValues = "reuseport or proxy";
+    public const string AcceptedValues = "reuseport, shared or proxy";
 
     /// <summary>The mode used when none is set: reuseport where the kernel balances it (Linux), proxy elsewhere.</summary>
     public static ClusterListenerMode Default => ReusePortListenSocket.IsSupported ? ClusterListenerMode.ReusePort : ClusterListenerMode.Proxy;
@@ -25,6 +25,9 @@ public static class ListenerModes
             case "proxy":
                 mode = ClusterListenerMode.Proxy;
                 return true;
+            case "shared":
+                mode = ClusterListenerMode.Shared;
+                return true;
             default:
                 mode = default;
                 return false;
@@ -32,7 +35,12 @@ public static class ListenerModes
     }
 
     /// <summary>The configuration spelling of a mode.</summary>
-    public static string Name(ClusterListenerMode mode) => mode == ClusterListenerMode.Proxy ? "proxy" : "reuseport";
+    public static string Name(ClusterListenerMode mode) => mode switch
+    {
+        ClusterListenerMode.Proxy => "proxy",
+        ClusterListenerMode.Shared => "shared",
+        _ => "reuseport",
+    };
 
     /// <summary>The mode of validated options.</summary>
     public static ClusterListenerMode Resolve(this ClusterOptions options) =>
@@ -42,8 +50,11 @@ public static class ListenerModes
     public static string Describe(ClusterListenerMode mode, string? configured)
     {
         var origin = string.IsNullOrWhiteSpace(configured) ? "the default on this platform" : "set by Cluster:Mode";
-        return mode == ClusterListenerMode.ReusePort
-            ? origin + ": every worker binds the port with SO_REUSEPORT and the kernel spreads connections"
-            : origin + ": the primary serves the port with YARP and forwards to ready workers on loopback";
+        return mode switch
+        {
+            ClusterListenerMode.ReusePort => origin + ": every worker binds the port with SO_REUSEPORT and the kernel spreads connections",
+            ClusterListenerMode.Shared => origin + ": the primary binds the port once and the workers accept from the socket they inherit (one queue)",
+            _ => origin + ": the primary serves the port with YARP and forwards to ready workers on loopback",
+        };
     }
 }

@@ -74,6 +74,8 @@ public static class ClusterPrimaryHostingExtensions
         services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
         services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
         services.AddHostedService<ListenerMigration>();
+        services.TryAddSingleton<SharedListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<SharedListener>());
         services.TryAddSingleton<ClusterSupervisor>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 

@@ -13,11 +13,14 @@ public static class ClusterEnvironment
     /// <summary>How many times the slot has been (re)started, starting at 1.</summary>
     public const string Generation = "CLUSTER_WORKER_GENERATION";
 
-    /// <summary>How the worker receives public traffic: <c>reuseport</c> or <c>proxy</c>.</summary>
+    /// <summary>How the worker receives public traffic: <c>reuseport</c>, <c>shared</c> or <c>proxy</c>.</summary>
     public const string Mode = "CLUSTER_MODE";
 
     /// <summary>The public port (reuseport mode) that every worker binds with SO_REUSEPORT.</summary>
     public const string Port = "CLUSTER_PORT";
+
+    /// <summary>The descriptor number of the listening socket a worker inherits in shared mode.</summary>
+    public const string ListenFileDescriptor = "CLUSTER_LISTEN_FD";
 
     /// <summary>The Unix domain socket on which the worker serves its private management endpoint.</summary>
     public const string ManagementSocket = "CLUSTER_MANAGEMENT_SOCKET";

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
 /// <summary>
-/// Creates the worker's public listening sockets (with SO_REUSEPORT in reuseport mode) and keeps them,
-/// so a stopping worker can close them before Kestrel's own shutdown begins.
+/// Creates the worker's public listening sockets (with SO_REUSEPORT in reuseport mode, the inherited
+/// one in shared mode) and keeps them, so a stopping worker can close them before Kestrel's own
+/// shutdown begins.
 /// </summary>
 internal sealed class ClusterListenSockets(ClusterWorkerContext context)
 {
@@ -20,9 +21,12 @@ internal sealed class ClusterListenSockets(ClusterWorkerContext context)
             return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
         }
 
-        var socket = context.Mode == ClusterListenerMode.ReusePort
-            ? ReusePortListenSocket.Create(ipEndPoint)
-            : SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        var socket = context.Mode switch
+        {
+            ClusterListenerMode.ReusePort => ReusePortListenSocket.Create(ipEndPoint),
+            ClusterListenerMode.Shared => InheritedListenSocket.Adopt(context.ListenFileDescriptor),
+            _ => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint),
+        };
         lock (_public)
         {
             _public.Add(socket);
@@ -33,7 +37,8 @@ internal sealed class ClusterListenSockets(ClusterWorkerContext context)
 
     /// <summary>
     /// Stops taking new connections. With listener migration on, the kernel hands the connections still
-    /// queued here to the other workers of the reuseport group instead of resetting them.
+    /// queued here to the other workers of the reuseport group instead of resetting them; an inherited
+    /// (shared) socket stays open in the primary and the other workers, with its queue.
     /// </summary>
     public void CloseAll()
     {

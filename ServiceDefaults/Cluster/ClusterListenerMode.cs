@@ -8,4 +8,10 @@ public enum ClusterListenerMode
 
     /// <summary>The primary serves the public port with YARP and forwards to workers on private loopback ports.</summary>
     Proxy,
+
+    /// <summary>
+    /// The primary binds the public port once and every worker accepts from the listening socket it
+    /// inherits: one accept queue, as in gunicorn and Puma, so a stopping worker strands no connection.
+    /// </summary>
+    Shared,
 }

@@ -26,6 +26,9 @@ public sealed class ClusterWorkerContext
     /// <summary>The public port to bind with SO_REUSEPORT in <see cref="ClusterListenerMode.ReusePort"/> mode.</summary>
     public int Port { get; init; }
 
+    /// <summary>The descriptor of the inherited listening socket in <see cref="ClusterListenerMode.Shared"/> mode.</summary>
+    public int ListenFileDescriptor { get; init; }
+
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
@@ -72,9 +75,13 @@ public sealed class ClusterWorkerContext
         {
             WorkerId = workerId,
             Generation = Math.Max(1, ParseInt(read(ClusterEnvironment.Generation))),
-            Mode = string.Equals(read(ClusterEnvironment.Mode), "proxy", StringComparison.OrdinalIgnoreCase)
-                ? ClusterListenerMode.Proxy
-                : ClusterListenerMode.ReusePort,
+            Mode = read(ClusterEnvironment.Mode)?.ToLowerInvariant() switch
+            {
+                "proxy" => ClusterListenerMode.Proxy,
+                "shared" => ClusterListenerMode.Shared,
+                _ => ClusterListenerMode.ReusePort,
+            },
+            ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
             DrainTimeout = TimeSpan.FromSeconds(drainSeconds),

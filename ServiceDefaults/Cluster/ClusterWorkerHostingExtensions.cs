@@ -32,13 +32,13 @@ public static class ClusterWorkerHostingExtensions
         }
 
         // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout - PublicConnectionDrain.GraceFor(context.DrainTimeout));
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout - PublicConnectionDrain.GraceFor(context));
         builder.Services.AddHostedService<PrimaryWatchdog>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
-            if (context.Mode == ClusterListenerMode.ReusePort)
+            if (context.Mode != ClusterListenerMode.Proxy)
             {
                 kestrel.ListenAnyIP(context.Port, listen => listen.Use(connections.Track));
             }

@@ -58,7 +58,7 @@ internal sealed class ClusterWorkerLifetime(
         try
         {
             listenSockets.CloseAll();
-            await connections.DrainAsync(PublicConnectionDrain.GraceFor(context.DrainTimeout), timeProvider).ConfigureAwait(false);
+            await connections.DrainAsync(PublicConnectionDrain.GraceFor(context), timeProvider).ConfigureAwait(false);
         }
         finally
         {

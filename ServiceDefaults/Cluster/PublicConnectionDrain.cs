@@ -27,8 +27,13 @@ internal sealed class PublicConnectionDrain
     /// <summary>
     /// How long a stopping worker waits for its open public connections to end on their own: a second,
     /// or a quarter of the drain timeout when that is shorter, so in-flight requests keep most of it.
+    /// In proxy mode nothing: the primary took the worker out of the proxy's destinations before
+    /// stopping it, so only the proxy's idle pooled connections are left, and no request comes on them.
     /// </summary>
-    public static TimeSpan GraceFor(TimeSpan drainTimeout) => drainTimeout / 4 < s_maxGrace ? drainTimeout / 4 : s_maxGrace;
+    public static TimeSpan GraceFor(ClusterWorkerContext context) =>
+        context.Mode == ClusterListenerMode.Proxy ? TimeSpan.Zero
+        : context.DrainTimeout / 4 < s_maxGrace ? context.DrainTimeout / 4
+        : s_maxGrace;
 
     /// <summary>Connection middleware for the public listener: counts the connection while it is open.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>

@@ -8,10 +8,13 @@ public sealed class WorkerRowsTests
 {
     private const int Workers = 2;
 
-    [Fact]
-    public async Task Every_worker_row_runs_healthy_and_fresh_connections_reach_each_worker()
+    [Theory]
+    [InlineData(ClusterMode.Default)]
+    [InlineData(ClusterMode.Shared)]
+    [InlineData(ClusterMode.Proxy)]
+    public async Task Every_worker_row_runs_healthy_and_fresh_connections_reach_each_worker(ClusterMode mode)
     {
-        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        await using var cluster = await ClusterAppHost.StartAsync(Workers, primary => primary.WithMode(mode));
         using var budget = new CancellationTokenSource(TestBudgets.Recovery);
 
         var rows = Enumerable.Range(1, Workers).Select(cluster.Row).ToArray();

@@ -58,6 +58,7 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
     [Theory]
     [InlineData("reuseport", "1")]
     [InlineData("proxy", "256")]
+    [InlineData("shared", "3")]
     public async Task Chosen_mode_and_worker_count_are_written_to_the_primary_settings(string mode, string workers)
     {
         using var work = new TempDirectory("mode");

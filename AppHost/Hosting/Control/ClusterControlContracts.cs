@@ -3,7 +3,7 @@ namespace ClusterTemplate.AppHost.Hosting.Control;
 /// <summary>The primary's answer to <c>GET /control/status</c>: its settings and its worker table.</summary>
 /// <param name="ProcessId">The primary's pid.</param>
 /// <param name="Port">The public port.</param>
-/// <param name="Mode">The listener mode (<c>reuseport</c> or <c>proxy</c>).</param>
+/// <param name="Mode">The listener mode (<c>reuseport</c>, <c>shared</c> or <c>proxy</c>).</param>
 /// <param name="Workers">One row per worker slot.</param>
 internal sealed record ClusterStatus(int ProcessId, int Port, string Mode, IReadOnlyList<WorkerStatus> Workers);
 

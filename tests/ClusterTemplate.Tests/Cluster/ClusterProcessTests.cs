@@ -14,6 +14,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task Fresh_connections_reach_every_worker(string mode)
     {
@@ -27,6 +28,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task A_killed_worker_is_replaced_and_the_cluster_serves_from_every_worker_again(string mode)
     {
@@ -51,6 +53,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task A_hung_worker_is_replaced_by_the_health_probe(string mode)
     {
@@ -72,6 +75,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task Sigterm_lets_a_slow_request_finish_then_everything_exits(string mode)
     {
@@ -94,6 +98,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task Killing_the_primary_leaves_no_worker_alive(string mode)
     {

@@ -15,7 +15,7 @@ public sealed class StartupSettingsTests
     [InlineData("--workers", "1.5", "Cluster:Workers must be a whole number in 1..256 (got '1.5')")]
     [InlineData("--port", "0", "Cluster:Port must be a whole number in 1..65535 (got '0')")]
     [InlineData("--port", "70000", "Cluster:Port must be a whole number in 1..65535 (got '70000')")]
-    [InlineData("--mode", "turbo", "Cluster:Mode must be reuseport or proxy (got 'turbo')")]
+    [InlineData("--mode", "turbo", "Cluster:Mode must be reuseport, shared or proxy (got 'turbo')")]
     [InlineData("--load-balancing", "Sticky", "Cluster:LoadBalancing must be PowerOfTwoChoices, LeastRequests, RoundRobin, Random, FirstAlphabetical (got 'Sticky')")]
     [InlineData("--worker-path", "/nonexistent/Worker.dll", "Cluster:WorkerPath: worker program not found (looked in /nonexistent/Worker.dll)")]
     public async Task A_bad_setting_exits_2_with_one_line_naming_it(string option, string value, string expected)

@@ -21,6 +21,8 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
     [Theory]
     [InlineData("reuseport", true)]
     [InlineData("reuseport", false)]
+    [InlineData("shared", true)]
+    [InlineData("shared", false)]
     [InlineData("proxy", true)]
     [InlineData("proxy", false)]
     public async Task Rolling_restarts_under_load_fail_no_request(string mode, bool freshConnections)
@@ -54,6 +56,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("reuseport")]
+    [InlineData("shared")]
     [InlineData("proxy")]
     public async Task Scaling_two_to_four_to_one_under_load_fails_no_request(string mode)
     {

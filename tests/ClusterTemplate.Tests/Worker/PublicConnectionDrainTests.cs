@@ -59,12 +59,21 @@ public class PublicConnectionDrainTests
     }
 
     [Theory]
-    [InlineData(30, 1000)]
-    [InlineData(4, 1000)]
-    [InlineData(2, 500)]
-    public void Grace_is_a_second_or_a_quarter_of_a_short_drain_timeout(int drainSeconds, int graceMilliseconds)
+    [InlineData("reuseport", 30, 1000)]
+    [InlineData("reuseport", 4, 1000)]
+    [InlineData("reuseport", 2, 500)]
+    [InlineData("proxy", 30, 0)]
+    public void Grace_is_a_second_or_a_quarter_of_a_short_drain_timeout_and_nothing_behind_the_proxy(string mode, int drainSeconds, int graceMilliseconds)
     {
-        Assert.Equal(TimeSpan.FromMilliseconds(graceMilliseconds), PublicConnectionDrain.GraceFor(TimeSpan.FromSeconds(drainSeconds)));
+        var context = ClusterWorkerContext.FromEnvironment(name => name switch
+        {
+            ClusterEnvironment.WorkerId => "1",
+            ClusterEnvironment.Mode => mode,
+            ClusterEnvironment.DrainTimeoutSeconds => drainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => null,
+        });
+
+        Assert.Equal(TimeSpan.FromMilliseconds(graceMilliseconds), PublicConnectionDrain.GraceFor(context));
     }
 
     private static (TaskCompletionSource Close, Task Ended) OpenConnection(PublicConnectionDrain drain)

@@ -8,7 +8,7 @@ import sys
 import time
 
 from . import contenders as cs
-from . import machine, operations, procs, report, wrk
+from . import machine, migration, operations, procs, report, wrk
 
 WORKLOADS = [
     # key, title, path (cpu n filled in), connections option, fresh connection per request
@@ -16,6 +16,14 @@ WORKLOADS = [
     ("hello-close", "hello, fresh connection per request", "/", "connections", True),
     ("cpu", "CPU-bound /work?n={n}, keep-alive", "/work?n={n}", "cpu_connections", False),
 ]
+
+# The rolling restart with net.ipv4.tcp_migrate_req off: key, label, mode, value of the sysctl, extra environment.
+# Cluster__EnableListenerMigration=false keeps a reuseport primary (running as root) from turning it back on.
+MIGRATION_OFF_VARIANTS = [
+    ("reuseport-off", "cluster reuseport, migration off", "reuseport", "0", {"Cluster__EnableListenerMigration": "false"}),
+    ("shared-off", "cluster shared, migration off", "shared", "0", {"Cluster__EnableListenerMigration": "false"}),
+]
+MIGRATION_ON_REFERENCE = ("reuseport-on", "cluster reuseport, migration on (reference)", "reuseport", "1", {})
 
 
 def parse_args(argv):
@@ -33,8 +41,13 @@ def parse_args(argv):
     p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15; quick 8)")
     p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
                    help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
-    p.add_argument("--only", help="comma-separated contenders: single,reuseport,proxy,node,pm2")
-    p.add_argument("--skip-operations", action="store_true", help="throughput and memory only")
+    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,node,pm2 (single always runs)")
+    p.add_argument("--skip-operations", action="store_true",
+                   help="throughput and memory only (no restarts, rolling restarts or migration-off round)")
+    p.add_argument("--migration-off-rollouts", type=int,
+                   help="rolling restarts per variant with net.ipv4.tcp_migrate_req=0 (default 5; quick 1)")
+    p.add_argument("--skip-migration-off", action="store_true",
+                   help="skip the rolling restarts with listener migration off (which need root to write the sysctl)")
     p.add_argument("--from-json", metavar="RESULTS_JSON",
                    help="run nothing: render the report again from a run's results.json (with --record, into RESULTS.md)")
     p.add_argument("--record", dest="record", action="store_true", default=None, help="write bench/RESULTS.md (default unless --quick)")
@@ -47,6 +60,8 @@ def parse_args(argv):
     a.kills = a.kills if a.kills is not None else (2 if quick else 10)
     a.rollouts = a.rollouts if a.rollouts is not None else (1 if quick else 5)
     a.rolling_duration = a.rolling_duration if a.rolling_duration is not None else (8 if quick else 15)
+    a.migration_off_rollouts = (a.migration_off_rollouts if a.migration_off_rollouts is not None
+                                else (1 if quick else 5))
     a.record = (not quick) if a.record is None else a.record
     return a
 
@@ -76,6 +91,21 @@ def server_cpu(contender):
     return sum(procs.cpu_seconds(pid) or 0 for _, pid in contender.processes())
 
 
+def worker_cpu(contender):
+    """CPU seconds used so far by each worker of the contender, by pid."""
+    return {pid: procs.cpu_seconds(pid) for role, pid in contender.processes() if role == "worker"}
+
+
+def worker_shares(before, after):
+    """Each worker's share of the workers' CPU time between two worker_cpu snapshots, largest first: how evenly the
+    kernel (or the proxy) spread the work; None with fewer than two workers or no CPU used."""
+    used = [after[p] - before[p] for p in before if p in after and before[p] is not None and after[p] is not None]
+    total = sum(used)
+    if len(used) < 2 or total <= 0:
+        return None
+    return sorted((u / total for u in used), reverse=True)
+
+
 def throughput_rounds(args, contenders, results):
     unavailable = results["unavailable"]
     for rnd in range(args.repeats):
@@ -101,8 +131,10 @@ def throughput_rounds(args, contenders, results):
                     if args.warmup:
                         wrk.run(url, args.warmup, connections, close=close)
                     cpu_before = server_cpu(c)
+                    workers_before = worker_cpu(c)
                     r = wrk.run(url, args.duration, connections, close=close)
                     r["cpu_us_per_req"] = (server_cpu(c) - cpu_before) * 1e6 / r["requests"] if r["requests"] else None
+                    r["worker_cpu_shares"] = worker_shares(workers_before, worker_cpu(c))
                     if not r["ok"]:
                         log(f"  {key}: wrk failed: {r['raw'].strip()[-300:]}")
                     else:
@@ -152,6 +184,61 @@ def rolling_rounds(args, contenders, results):
             log(f"rolling: {c.label}: {r['reload_message']}; {r['rollout_s']:.2f} s; replaced {r['replaced']}/{r['workers_after']}; "
                 f"failed {r['errors']} (connect {r['connect']}, read {r['read']}, write {r['write']}, timeout {r['timeout']}, "
                 f"non-2xx {r['non2xx']}) of {r['requests']}; p99 {r['p99_ms']} ms")
+
+
+def migration_off_rounds(args, contenders, results, work_dir, live):
+    """Rolling restarts under load with net.ipv4.tcp_migrate_req=0: reuseport (which then resets the connections
+    queued on a stopping worker's listener) against shared (one accept queue for all). The reference, reuseport with
+    migration on, is the rolling round's reuseport rollouts when there are any, else run here with the sysctl at 1.
+    The original value is restored after the round (and by main's finally and at exit if the round is cut short)."""
+    out = results["migration_off"] = {"runs": {}, "labels": {}, "unavailable": None, "reference": None,
+                                      "original": migration.read(), "restored": None}
+    selected = {c.key for c in contenders} - set(results["unavailable"])
+    variants = [v for v in MIGRATION_OFF_VARIANTS if v[2] in selected]
+    if not variants:
+        out["unavailable"] = "neither reuseport nor shared is among the contenders"
+        return
+    reason = migration.GUARD.check()
+    if reason:
+        out["unavailable"] = reason
+        log(f"migration off: not available: {reason}")
+        return
+    if "reuseport" in selected:
+        if [r for r in results["rolling"].get("reuseport", []) if r]:
+            out["reference"] = "rolling"
+        else:
+            variants.append(MIGRATION_ON_REFERENCE)
+            out["reference"] = "this round"
+    cluster_env = parse_cluster_env(args)
+    runs = []
+    for key, label, mode, value, extra in variants:
+        c = cs.OurCluster(mode, args.workers, work_dir, {**cluster_env, **extra}, key=key, label=label)
+        live.append(c)
+        runs.append((c, value))
+        out["labels"][key] = label
+    lead = min(3.0, args.rolling_duration / 4)
+    try:
+        for rnd in range(args.migration_off_rollouts):
+            shift = rnd % len(runs)
+            for c, value in runs[shift:] + runs[:shift]:
+                migration.GUARD.set(value)
+                try:
+                    r = operations.rolling_once(c, procs.free_port(), args.rolling_duration, args.cpu_connections,
+                                                lead, args.warmup)
+                except cs.NotAvailable as error:
+                    log(f"migration off: {c.label} not available: {error}")
+                    out["runs"].setdefault(c.key, [])
+                    out.setdefault("errors", {})[c.key] = str(error)
+                    continue
+                r.pop("raw", None)
+                out["runs"].setdefault(c.key, []).append(r)
+                log(f"migration off: {c.label} (tcp_migrate_req {r['migrate_req']} during the rollout): "
+                    f"{r['reload_message']}; {r['rollout_s']:.2f} s; replaced {r['replaced']}/{r['workers_after']}; "
+                    f"failed {r['errors']} (connect {r['connect']}, read {r['read']}, write {r['write']}, "
+                    f"timeout {r['timeout']}, non-2xx {r['non2xx']}) of {r['requests']}")
+    finally:
+        out["restored"] = migration.GUARD.restore()
+        log(f"migration off: net.ipv4.tcp_migrate_req restored to {out['restored']} (was {out['original']})")
 
 
 def render(args, argv, results, info):
@@ -207,16 +294,40 @@ def render(args, argv, results, info):
                   "(wait_ready, listen_timeout 8 s, kill_timeout 1.6 s, graceful SIGINT handler). "
                   "Failed requests are every wrk error and non-2xx response in the window.", "",
                   report.rolling_table(contenders, results["rolling"], un), ""]
+        lines += ["## Rolling restart with listener migration off", "",
+                  "What a planned restart loses when the kernel does not move the connections queued on a closing "
+                  "SO_REUSEPORT listener to another (`net.ipv4.tcp_migrate_req=0`, the kernel's default). The harness "
+                  "wrote 0 to `/proc/sys/net/ipv4/tcp_migrate_req` before each rollout of this round and put the "
+                  "original value back afterwards; the reuseport primary ran with `Cluster__EnableListenerMigration=false` "
+                  "so that it did not turn migration back on. Same load and rollout as above (`Connection: close`, "
+                  f"{args.cpu_connections} connections, {args.rolling_duration} s, `POST /control/reload`), "
+                  f"{args.migration_off_rollouts} rollouts per variant, interleaved. "
+                  + {"rolling": "The reference, reuseport with migration on, is the rolling round's reuseport rollouts above. ",
+                     "this round": "The reference, reuseport with migration on, ran in this round with the value at 1. "}.get(
+                      (results.get("migration_off") or {}).get("reference"), "")
+                  + "'tcp_migrate_req during' is the value read while each rollout ran.", "",
+                  report.migration_off_table(results, args), ""]
+    lines += ["## Work split across workers", "",
+              "Each worker's share of the workers' CPU time during the measured run (user + system, from /proc), "
+              "median over the rounds of the busiest worker's share; with 2 workers, 50% is an even split. SO_REUSEPORT "
+              "hashes each connection to one listener; a shared accept queue hands each connection to whichever worker "
+              "accepts first; the proxy and Node's cluster module (round-robin in the primary) spread them themselves.", "",
+              report.split_table(contenders, results["throughput"], [(k, t.format(n=args.cpu_n)) for k, t, *_ in WORKLOADS], un), ""]
     lines += ["## Targets (2-core machine, same run)", "", report.targets(results), ""]
     if un:
         lines += ["## Not available in this run", ""] + [f"- {k}: {v}" for k, v in un.items()] + [""]
     return "\n".join(lines)
 
 
+def parse_cluster_env(args):
+    return dict(item.split("=", 1) for item in args.cluster_env)
+
+
 def make_contenders(args, work_dir):
-    cluster_env = dict(item.split("=", 1) for item in args.cluster_env)
+    cluster_env = parse_cluster_env(args)
     workers = args.workers
     contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
+                  cs.OurCluster("shared", workers, work_dir, cluster_env),
                   cs.OurCluster("proxy", workers, work_dir, cluster_env), cs.NodeCluster(workers, work_dir),
                   cs.Pm2Cluster(workers, work_dir)]
     if args.only:
@@ -234,7 +345,12 @@ def rerender(args):
     results = {k: v for k, v in raw.items() if k not in ("machine", "args", "argv")}
     results.setdefault("migrate_before", "not recorded")
     results.setdefault("migrate_after", "not recorded")
-    results["contenders"] = make_contenders(run_args, os.path.dirname(os.path.abspath(args.from_json)))
+    results.setdefault("migration_off", {})
+    for key, default in (("migration_off_rollouts", 0), ("skip_migration_off", True)):
+        setattr(run_args, key, getattr(run_args, key, default))
+    measured = set(results["unavailable"]) | {k for runs in results["throughput"].values() for k in runs}
+    results["contenders"] = [c for c in make_contenders(run_args, os.path.dirname(os.path.abspath(args.from_json)))
+                             if c.key in measured]
     text = render(run_args, argv, results, raw["machine"])
     if args.record:
         with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
@@ -262,24 +378,30 @@ def main(argv):
 
     info = machine.describe()
     results = {"contenders": contenders, "unavailable": {}, "throughput": {k: {} for k, *_ in WORKLOADS},
-               "memory": {}, "restarts": {}, "rolling": {},
+               "memory": {}, "restarts": {}, "rolling": {}, "migration_off": {},
                "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                "load_before": machine.load_average(), "migrate_before": machine.tcp_migrate_req()}
     log(f"logs and raw results in {work_dir}")
+    live = list(contenders)
     try:
         throughput_rounds(args, contenders, results)
         if not args.skip_operations:
             restart_rounds(args, contenders, results)
             rolling_rounds(args, contenders, results)
+            if not args.skip_migration_off:
+                migration_off_rounds(args, contenders, results, work_dir, live)
     except KeyboardInterrupt:
         log("interrupted: stopping everything")
         raise
     finally:
-        for c in contenders:
+        for c in live:
             c.stop()
         leftovers = procs.REGISTRY.kill_leftovers()
         if leftovers:
             log(f"killed leftover processes: {leftovers}")
+        restored = migration.GUARD.restore()
+        if results.get("migration_off", {}).get("original") not in (None, restored):
+            log(f"warning: net.ipv4.tcp_migrate_req is {restored}, was {results['migration_off']['original']}")
 
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     results["load_after"] = machine.load_average()

@@ -4,7 +4,7 @@ import signal
 import threading
 import time
 
-from . import contenders, probe, procs, wrk
+from . import contenders, migration, probe, procs, wrk
 
 PROBE_INTERVAL_S = 0.005
 PROBE_TIMEOUT_S = 3.0
@@ -83,6 +83,7 @@ def rolling_once(contender, port, seconds, connections, lead_s, warmup_s):
         except (OSError, contenders.subprocess.TimeoutExpired) as error:
             succeeded, message = False, f"reload failed: {error}"
         rollout_s = time.monotonic() - begin
+        migrate_req = migration.read()  # what the kernel did with queued connections during this rollout
         result = wrk.finish(load, seconds)
         after = set(contender.worker_pids())
         for pid in after:
@@ -94,6 +95,7 @@ def rolling_once(contender, port, seconds, connections, lead_s, warmup_s):
             "replaced": len(before - after),
             "workers_after": len(after),
             "inside_window": lead_s + rollout_s < seconds,
+            "migrate_req": migrate_req if migrate_req is not None else "missing",
         })
         return result
     finally:

@@ -97,8 +97,8 @@ def restart_table(contenders, restarts, unavailable):
 
 
 def rolling_table(contenders, rolling, unavailable):
-    rows = ["| contender | rollouts | failed requests per rollout | p99 ms (median) | rollout s (median) | workers replaced | req/s during (median) |",
-            "|---|---:|---|---:|---:|---|---:|"]
+    rows = ["| contender | rollouts | failed requests per rollout | failed / requests in sum | p99 ms (median) | rollout s (median) | workers replaced | req/s during (median) |",
+            "|---|---:|---|---:|---:|---:|---|---:|"]
     for c in contenders:
         if not c.has_primary:
             continue
@@ -110,12 +110,71 @@ def rolling_table(contenders, rolling, unavailable):
             continue
         runs = [r for r in rolling.get(c.key, []) if r]
         failed = ", ".join(str(r["errors"]) + ("" if r["reload_ok"] else " (reload failed)") for r in runs)
-        rows.append("| {} | {} | {} | {} | {} | {} | {} |".format(
-            c.label, len(runs), failed or "n/a", fmt(median(_field(runs, "p99_ms")), ".1f"),
+        rows.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            c.label, len(runs), failed or "n/a", _sum_failed(runs), fmt(median(_field(runs, "p99_ms")), ".1f"),
             fmt(median([r["rollout_s"] for r in runs]), ".2f"),
             ", ".join(f"{r['replaced']}/{r['workers_after']}" for r in runs) or "n/a",
             fmt(median(_field(runs, "rps")))))
     return "\n".join(rows)
+
+
+def _sum_failed(runs):
+    return f"{sum(r['errors'] for r in runs)} / {sum(r['requests'] for r in runs)}" if runs else "n/a"
+
+
+def migration_off_table(results, args):
+    """Rolling restarts with net.ipv4.tcp_migrate_req=0 (reuseport, shared) and the migration-on reference."""
+    mo = results.get("migration_off") or {}
+    if not mo:
+        return "Not run (`--skip-migration-off` or `--skip-operations`)."
+    if mo.get("unavailable"):
+        return f"Not available: {mo['unavailable']}."
+    rows = ["| variant | tcp_migrate_req during | rollouts | failed / requests per rollout | failed / requests in sum | "
+            "failures by kind (connect, read, write, timeout, non-2xx) | p99 ms (median) | rollout s (median) | workers replaced |",
+            "|---|---|---:|---|---:|---|---:|---:|---|"]
+    entries = [(key, mo["labels"].get(key, key), runs) for key, runs in mo.get("runs", {}).items()]
+    if mo.get("reference") == "rolling":
+        entries.append(("reuseport-on", "cluster reuseport, migration on (reference: the rolling round)",
+                        [r for r in results["rolling"].get("reuseport", []) if r]))
+    for key, label, runs in entries:
+        if not runs:
+            reason = (mo.get("errors") or {}).get(key, "no rollout finished")
+            rows.append(f"| {label} | not available: {reason} ||||||||")
+            continue
+        values = sorted({str(r.get("migrate_req", "not recorded")) for r in runs})
+        per = ", ".join(f"{r['errors']}/{r['requests']}" + ("" if r["reload_ok"] else " (reload failed)") for r in runs)
+        kinds = ", ".join(str(sum(r[k] for r in runs)) for k in ("connect", "read", "write", "timeout", "non2xx"))
+        rows.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            label, ", ".join(values), len(runs), per, _sum_failed(runs), kinds,
+            fmt(median(_field(runs, "p99_ms")), ".1f"), fmt(median([r["rollout_s"] for r in runs]), ".2f"),
+            ", ".join(f"{r['replaced']}/{r['workers_after']}" for r in runs)))
+    restored = f"Value before the round: {mo.get('original')}; after it was restored: {mo.get('restored')}."
+    return "\n".join(rows) + "\n\n" + restored
+
+
+def split_table(contenders, throughput, workloads, unavailable):
+    """Median over rounds of the busiest worker's share of the workers' CPU time, per workload."""
+    rows = ["| contender | " + " | ".join(title for _, title in workloads) + " |",
+            "|---|" + "---:|" * len(workloads)]
+    for c in contenders:
+        if c.workers < 2 or c.key in unavailable or not c.has_primary:
+            continue
+        cells = []
+        for key, _ in workloads:
+            shares = [r["worker_cpu_shares"][0] for r in throughput.get(key, {}).get(c.key, [])
+                      if r and r.get("worker_cpu_shares")]
+            cells.append("n/a" if not shares else
+                         f"{median(shares) * 100:.0f}% (rounds {min(shares) * 100:.0f}-{max(shares) * 100:.0f}%)")
+        rows.append(f"| {c.label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+CLUSTER_MODES = ("reuseport", "shared", "proxy")
+
+
+def _modes(measured, unavailable):
+    """Our cluster modes that were measured (or reported unavailable), in a fixed order."""
+    return [k for k in CLUSTER_MODES if k in measured or k in unavailable]
 
 
 def _verdict(value, ok):
@@ -135,25 +194,28 @@ def targets(results):
             return None
         return paired_ratio(_field(runs.get(key, []), "rps"), _field(runs.get(base, []), "rps"))
 
-    for key, floor in (("reuseport", 0.9), ("proxy", 0.5)):
+    # shared balances in the kernel like reuseport (no hop through the primary), so it gets reuseport's floor.
+    for key, floor in (("reuseport", 0.9), ("shared", 0.9), ("proxy", 0.5)):
+        if key not in tp.get("hello-ka", {}) and key not in un:
+            continue
         v = ratio("hello-ka", key, "single")
         rows.append(f"| {key} >= {floor}x single Worker, hello keep-alive | {fx(v)} | {_verdict(v, v is not None and v >= floor)} |")
-    for key in ("reuseport", "proxy"):
+    for key in _modes(tp.get("hello-ka", {}), un):
         for workload, floor in (("hello-ka", 3.5), ("hello-close", 3.5), ("cpu", 2.0)):
             v = ratio(workload, key, "node")
             rows.append(f"| {key} >= {floor}x Node.js cluster, {workload} | {fx(v)} | {_verdict(v, v is not None and v >= floor)} |")
-    for key in ("reuseport", "proxy"):
+    for key in _modes(results["restarts"], un):
         values = [v for v in results["restarts"].get(key, []) if v is not None]
         v = median(values) * 1000 if values else None
         missing = len(results["restarts"].get(key, [])) - len(values)
         ok = v is not None and v <= 500 and missing == 0
         rows.append(f"| {key} restart-to-serving median <= 500 ms | {fmt(v, '.0f', ' ms')} | {_verdict(v, ok)} |")
-    for key in ("reuseport", "proxy"):
+    for key in _modes(results["memory"], un):
         m = [x for x in results["memory"].get(key, []) if x]
         v = median([median(x["workers"]) for x in m]) if m else None
         v = v / MB if v else None
         rows.append(f"| {key} resident memory per worker <= 80 MB | {fmt(v, '.0f', ' MB')} | {_verdict(v, v is not None and v <= 80)} |")
-    for key in ("reuseport", "proxy"):
+    for key in _modes(results["rolling"], un):
         runs = [r for r in results["rolling"].get(key, []) if r]
         v = sum(r["errors"] for r in runs) if runs else None
         ok = runs and v == 0 and all(r["reload_ok"] and r["inside_window"] for r in runs)
@@ -161,4 +223,9 @@ def targets(results):
     runs = [r for r in results["rolling"].get("pm2", []) if r]
     if runs:
         rows.append(f"| (PM2 reload, for comparison) | {sum(r['errors'] for r in runs)} failed in {len(runs)} | |")
+    mo = results.get("migration_off") or {}
+    for key, runs in (mo.get("runs") or {}).items():
+        if runs:
+            rows.append(f"| ({mo['labels'].get(key, key)}, for comparison) | "
+                        f"{sum(r['errors'] for r in runs)} failed in {len(runs)} | |")
     return "\n".join(rows)

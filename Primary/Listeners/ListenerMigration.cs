@@ -73,10 +73,10 @@ internal sealed partial class ListenerMigration(IOptions<ClusterOptions> options
         [LoggerMessage(2, LogLevel.Information, "Turned on listener migration (net.ipv4.tcp_migrate_req=1, Cluster:EnableListenerMigration): connections queued on a stopping worker move to another", EventName = "ListenerMigrationTurnedOn")]
         public static partial void TurnedOn(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Warning, "Listener migration is off: a worker that stops resets the connections queued on it. Turn it on as root: 'sysctl -w net.ipv4.tcp_migrate_req=1', and keep it with 'echo net.ipv4.tcp_migrate_req=1 > /etc/sysctl.d/90-clustertemplate.conf' (or run the primary as a systemd service with that sysctl.d file); or use --mode proxy", EventName = "ListenerMigrationOff")]
+        [LoggerMessage(3, LogLevel.Warning, "Listener migration is off: a worker that stops resets the connections queued on it. Turn it on as root: 'sysctl -w net.ipv4.tcp_migrate_req=1', and keep it with 'echo net.ipv4.tcp_migrate_req=1 > /etc/sysctl.d/90-clustertemplate.conf' (or run the primary as a systemd service with that sysctl.d file); or use --mode shared (one inherited socket, no kernel setting) or --mode proxy", EventName = "ListenerMigrationOff")]
         public static partial void Off(ILogger logger);
 
-        [LoggerMessage(4, LogLevel.Warning, "This kernel has no listener migration (net.ipv4.tcp_migrate_req needs Linux 5.14+): a worker that stops resets the connections queued on it; use --mode proxy for zero-loss restarts", EventName = "ListenerMigrationUnsupported")]
+        [LoggerMessage(4, LogLevel.Warning, "This kernel has no listener migration (net.ipv4.tcp_migrate_req needs Linux 5.14+): a worker that stops resets the connections queued on it; use --mode shared or --mode proxy for zero-loss restarts", EventName = "ListenerMigrationUnsupported")]
         public static partial void Unsupported(ILogger logger);
     }
 }

@@ -75,7 +75,7 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
-                        && !context.Request.Path.StartsWithSegments("/cluster"))
+                        && !context.Request.Path.StartsWithSegments(ManagementPaths.Prefix))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
 

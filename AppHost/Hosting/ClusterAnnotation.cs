@@ -23,9 +23,6 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
     /// <summary>An explicit runtime folder; by default the one the primary itself would pick for the port.</summary>
     public string? RuntimeDirectory { get; set; }
 
-    /// <summary>How long one status request to the primary may take.</summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
     /// <summary>The worker table as last read from the primary, or <see langword="null"/> before the first read or after losing it.</summary>
     public ClusterStatus? LatestStatus { get; set; }
 
@@ -34,7 +31,7 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
     public string ControlSocketPath => Path.Combine(ResolvedRuntimeDirectory, ControlSocketName);
 
     /// <summary>The control client, created on first use (after the port is final).</summary>
-    public ClusterControlClient Client => _client ??= new ClusterControlClient(ControlSocketPath, RequestTimeout);
+    public ClusterControlClient Client => _client ??= new ClusterControlClient(ControlSocketPath);
 
     /// <summary>The settings the primary reads, as environment variables.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToEnvironment()

@@ -9,6 +9,8 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// </summary>
 internal sealed partial class ClusterWorkerLogs(ProjectResource primary, ResourceNotificationService notifications, ResourceLoggerService logs)
 {
+    private readonly Dictionary<int, ILogger> _rowLoggers = [];
+
     public async Task FollowAsync(CancellationToken cancellationToken)
     {
         // The primary's log stream is keyed by its resource id (with DCP's suffix), known once it was published.
@@ -19,12 +21,22 @@ internal sealed partial class ClusterWorkerLogs(ProjectResource primary, Resourc
             {
                 if (WorkerLine().Match(line.Content) is { Success: true } match)
                 {
-                    var row = ClusterWorkerResource.NameFor(primary.Name, int.Parse(match.Groups["id"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture));
                     var text = match.Groups["text"].Value;
-                    logs.GetLogger(row).Log(line.IsErrorMessage ? LogLevel.Error : LogLevel.Information, default, text, null, static (state, _) => state);
+                    RowLogger(int.Parse(match.Groups["id"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)).Log(line.IsErrorMessage ? LogLevel.Error : LogLevel.Information, default, text, null, static (state, _) => state);
                 }
             }
         }
+    }
+
+    // FollowAsync is one loop: no lock needed.
+    private ILogger RowLogger(int workerId)
+    {
+        if (!_rowLoggers.TryGetValue(workerId, out var logger))
+        {
+            _rowLoggers[workerId] = logger = logs.GetLogger(ClusterWorkerResource.NameFor(primary.Name, workerId));
+        }
+
+        return logger;
     }
 
     [GeneratedRegex(@"\[worker (?<id>\d+) pid \d+\] (?<text>.*)$", RegexOptions.CultureInvariant)]

@@ -113,7 +113,7 @@ internal static class ClusterWorkerSnapshots
             {
                 State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
                 StopTimeStamp = now,
-                ExitCode = ExitCodeOf(item.Detail),
+                ExitCode = item.ExitCode,
                 Properties = properties
                     .Set(ClusterWorkerProperties.LastExitReason, item.Detail)
                     .Set(ClusterWorkerProperties.Health, "pending")
@@ -147,38 +147,6 @@ internal static class ClusterWorkerSnapshots
         IsHidden = true,
         Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, "removed by scale-down"),
     }).WithHealthReports([]);
-
-    // "exit code 3" -> 3; "signal 9 (SIGKILL)" -> 137, the shell's convention for a signal exit.
-    private static int? ExitCodeOf(string? detail)
-    {
-        if (detail is null)
-        {
-            return null;
-        }
-
-        foreach (var (marker, offset) in new[] { ("exit code ", 0), ("signal ", 128) })
-        {
-            var at = detail.LastIndexOf(marker, StringComparison.Ordinal);
-            if (at < 0)
-            {
-                continue;
-            }
-
-            var digits = detail.AsSpan(at + marker.Length);
-            var length = 0;
-            while (length < digits.Length && (char.IsAsciiDigit(digits[length]) || (length == 0 && digits[0] == '-')))
-            {
-                length++;
-            }
-
-            if (int.TryParse(digits[..length], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code))
-            {
-                return code + offset;
-            }
-        }
-
-        return null;
-    }
 
     private static ImmutableArray<ResourcePropertySnapshot> Set(this ImmutableArray<ResourcePropertySnapshot> properties, string name, object? value)
     {

@@ -16,7 +16,10 @@ public sealed class ClusterOptions
     public int Workers { get; set; } = System.Environment.ProcessorCount;
 
     /// <summary>The public TCP port. Defaults to 8080.</summary>
-    public int Port { get; set; } = 8080;
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>The public port when none is configured.</summary>
+    public const int DefaultPort = 8080;
 
     /// <summary>
     /// How connections reach the workers: <c>reuseport</c>, <c>shared</c> (workers inherit one listening

@@ -25,7 +25,7 @@ internal sealed class ClusterOptionsValidator(WorkerProgramLocator locator) : IV
             failures.Add(SettingErrors.Describe("Cluster:Port", options.Port));
         }
 
-        if (!ListenerModes.TryParse(options.Mode, out var mode))
+        if (!ClusterListenerModes.TryParse(options.Mode, out var mode))
         {
             failures.Add(SettingErrors.Describe("Cluster:Mode", options.Mode));
         }

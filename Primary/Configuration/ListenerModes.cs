@@ -2,49 +2,12 @@ using ClusterTemplate.ServiceDefaults.Cluster;
 
 namespace ClusterTemplate.Primary.Configuration;
 
-/// <summary>Names, parsing and platform default of <see cref="ClusterListenerMode"/>.</summary>
+/// <summary>The configured <see cref="ClusterListenerMode"/> of the primary, and how it explains it at start.</summary>
 public static class ListenerModes
 {
-    /// <summary>The accepted spellings of <c>Cluster:Mode</c>.</summary>
-    public const string AcceptedValues = "reuseport, shared or proxy";
-
-    /// <summary>The mode used when none is set: reuseport where the kernel balances it (Linux), proxy elsewhere.</summary>
-    public static ClusterListenerMode Default => ReusePortListenSocket.IsSupported ? ClusterListenerMode.ReusePort : ClusterListenerMode.Proxy;
-
-    /// <summary>Parses a configured mode; <see langword="null"/> or empty means <see cref="Default"/>.</summary>
-    public static bool TryParse(string? value, out ClusterListenerMode mode)
-    {
-        switch (value?.Trim().ToLowerInvariant())
-        {
-            case null or "":
-                mode = Default;
-                return true;
-            case "reuseport":
-                mode = ClusterListenerMode.ReusePort;
-                return true;
-            case "proxy":
-                mode = ClusterListenerMode.Proxy;
-                return true;
-            case "shared":
-                mode = ClusterListenerMode.Shared;
-                return true;
-            default:
-                mode = default;
-                return false;
-        }
-    }
-
-    /// <summary>The configuration spelling of a mode.</summary>
-    public static string Name(ClusterListenerMode mode) => mode switch
-    {
-        ClusterListenerMode.Proxy => "proxy",
-        ClusterListenerMode.Shared => "shared",
-        _ => "reuseport",
-    };
-
     /// <summary>The mode of validated options.</summary>
     public static ClusterListenerMode Resolve(this ClusterOptions options) =>
-        TryParse(options.Mode, out var mode) ? mode : throw new InvalidOperationException($"Cluster:Mode must be {AcceptedValues}.");
+        ClusterListenerModes.TryParse(options.Mode, out var mode) ? mode : throw new InvalidOperationException($"Cluster:Mode must be {ClusterListenerModes.AcceptedValues}.");
 
     /// <summary>Why this mode: chosen by the user or the platform default, and what it means.</summary>
     public static string Describe(ClusterListenerMode mode, string? configured)

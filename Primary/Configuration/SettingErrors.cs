@@ -1,3 +1,4 @@
+using ClusterTemplate.ServiceDefaults.Cluster;
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>One-line messages for settings that are out of range or cannot be read.</summary>
@@ -7,7 +8,7 @@ public static partial class SettingErrors
     {
         ["Cluster:Workers"] = $"a whole number in {ClusterOptions.MinWorkers}..{ClusterOptions.MaxWorkers}",
         ["Cluster:Port"] = "a whole number in 1..65535",
-        ["Cluster:Mode"] = ListenerModes.AcceptedValues,
+        ["Cluster:Mode"] = ClusterListenerModes.AcceptedValues,
         ["Cluster:DrainTimeout"] = "a positive time span such as 00:00:30",
         ["Cluster:ShareProcessors"] = "true or false",
         ["Cluster:EnableListenerMigration"] = "true or false",

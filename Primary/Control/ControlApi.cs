@@ -1,3 +1,4 @@
+using ClusterTemplate.ServiceDefaults.Cluster;
 using System.Text.Json;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision;
@@ -41,7 +42,7 @@ public static class ControlApi
     {
         var endpoints = app.MapGroup("").WithMetadata(ControlEndpointMetadata.Instance);
         endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
-            new ClusterStatus(Environment.ProcessId, options.Value.Port, ListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
+            new ClusterStatus(Environment.ProcessId, options.Value.Port, ClusterListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
 
         endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
@@ -28,7 +27,7 @@ public static class ControlCommandLine
         var options = args.Skip(argument is null ? 1 : 2).ToArray();
 
         var configuration = ClusterCommandLine.ReadSettings(options);
-        if (!int.TryParse(configuration["Cluster:Port"] ?? "8080", NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        if (!int.TryParse(configuration["Cluster:Port"] ?? ClusterOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             await error.WriteLineAsync("error: " + SettingErrors.Describe("Cluster:Port", configuration["Cluster:Port"]));
             return 2;
@@ -48,7 +47,7 @@ public static class ControlCommandLine
                 path = ControlApi.Routes.RestartWorkerWithId(workerId);
                 break;
             default:
-                await error.WriteLineAsync($"error: usage: {command} {(command == "scale" ? "<workers>, a whole number in 1..256" : "<worker-id>, a whole number")} [--port <port>] (got '{argument}')");
+                await error.WriteLineAsync($"error: usage: {command} {(command == "scale" ? $"<workers>, a whole number in {ClusterOptions.MinWorkers}..{ClusterOptions.MaxWorkers}" : "<worker-id>, a whole number")} [--port <port>] (got '{argument}')");
                 return 2;
         }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.ServiceDefaults.Cluster;
 

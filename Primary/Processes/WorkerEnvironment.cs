@@ -16,7 +16,7 @@ internal static class WorkerEnvironment
         {
             [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
-            [ClusterEnvironment.Mode] = ListenerModes.Name(mode),
+            [ClusterEnvironment.Mode] = ClusterListenerModes.Name(mode),
             [ClusterEnvironment.Port] = options.Port.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.ManagementSocket] = socketPath,
             [ClusterEnvironment.DrainTimeoutSeconds] = options.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),

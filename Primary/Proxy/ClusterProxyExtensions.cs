@@ -1,4 +1,3 @@
-using ClusterTemplate.Primary.Control;
 
 namespace ClusterTemplate.Primary.Proxy;
 

@@ -1,4 +1,3 @@
-using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ClusterTemplate.Primary.Proxy;
 

@@ -27,6 +27,6 @@ internal static class ProxyRuntimeTuning
     private static bool IsProxyMode(string[] args)
     {
         // The host is not built yet: read the mode the way it will.
-        return ListenerModes.TryParse(ClusterCommandLine.ReadSettings(args)["Cluster:Mode"], out var mode) && mode == ClusterListenerMode.Proxy;
+        return ClusterListenerModes.TryParse(ClusterCommandLine.ReadSettings(args)["Cluster:Mode"], out var mode) && mode == ClusterListenerMode.Proxy;
     }
 }

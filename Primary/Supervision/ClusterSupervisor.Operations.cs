@@ -62,7 +62,7 @@ public sealed partial class ClusterSupervisor
     {
         if (count is < Configuration.ClusterOptions.MinWorkers or > Configuration.ClusterOptions.MaxWorkers)
         {
-            return new ClusterOperationResult(false, Configuration.SettingErrors.Describe("Cluster:Workers", count.ToString(CultureInfo.InvariantCulture)));
+            return new ClusterOperationResult(false, Configuration.SettingErrors.Describe("Cluster:Workers", count));
         }
 
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -201,16 +201,14 @@ public sealed partial class ClusterSupervisor
             catch (OperationCanceledException)
             {
                 // Shutting down, or the caller gave up: the half-started replacement must not outlive the operation.
-                replacement.MarkPlannedStop();
-                await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                await DiscardAsync(replacement).ConfigureAwait(false);
                 replacement.Dispose();
                 throw;
             }
 
             if (!ready)
             {
-                replacement.MarkPlannedStop();
-                await TerminateAsync(replacement, _options.Health.StopGracePeriod).ConfigureAwait(false);
+                await DiscardAsync(replacement).ConfigureAwait(false);
                 var exit = await replacement.Process.Exited.ConfigureAwait(false);
                 var lastLines = string.Join(" | ", replacement.Process.RecentOutput.TakeLast(3));
                 var failure = $"replacement pid {replacement.Process.ProcessId} was not ready ({replacement.FailureReason ?? exit.ToString()}); last output: {lastLines}";
@@ -242,5 +240,12 @@ public sealed partial class ClusterSupervisor
         activity?.SetTag("cluster.operation.result", result.Message);
         activity?.SetStatus(result.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Succeeded ? null : result.Message);
         return result;
+    }
+
+    /// <summary>Stops a replacement that will not take over its slot.</summary>
+    private Task DiscardAsync(WorkerInstance replacement)
+    {
+        replacement.MarkPlannedStop();
+        return TerminateAsync(replacement, _options.Health.StopGracePeriod);
     }
 }

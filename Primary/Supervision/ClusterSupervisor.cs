@@ -6,8 +6,6 @@ using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision.Policies;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Supervision;
@@ -51,7 +49,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         _runtimeDirectory = runtimeDirectory;
         _events = events;
         _telemetry = telemetry;
-        _telemetry.ObserveWorkersAlive(() => GetWorkers().Count(worker => worker.State == WorkerState.Running));
+        _telemetry.ObserveWorkersAlive(CountRunning);
         _time = timeProvider;
         _logger = logger;
     }
@@ -65,10 +63,18 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         }
     }
 
+    private int CountRunning()
+    {
+        lock (_slots)
+        {
+            return _slots.Values.Count(slot => slot.State == WorkerState.Running);
+        }
+    }
+
     /// <summary>Starts the configured number of workers; returns without waiting for them to be ready.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Log.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, ListenerModes.Name(_mode), ListenerModes.Describe(_mode, _options.Mode));
+        Log.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, ClusterListenerModes.Name(_mode), ListenerModes.Describe(_mode, _options.Mode));
         lock (_slots)
         {
             for (var id = 1; id <= _options.Workers; id++)
@@ -137,7 +143,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
             }
 
             var swapped = slot.Swapped;
-            await Task.WhenAny(current.Process.Exited, swapped, Task.Delay(Timeout.Infinite, token)).ConfigureAwait(false);
+            await ((Task)Task.WhenAny(current.Process.Exited, swapped)).WaitAsync(token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (token.IsCancellationRequested)
             {
                 return;
@@ -191,7 +197,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         }
 
         Log.WorkerExited(_logger, slot.WorkerId, instance.Process.ProcessId, reason, uptime.TotalSeconds);
-        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason);
+        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, reason, exit.ExitCode);
 
         if (uptime >= _options.Restart.StableAfter)
         {
@@ -260,7 +266,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
                 return;
             }
 
-            instance.LastReport = await instance.Management.GetStatusAsync(token).ConfigureAwait(false);
+            instance.LastReport = await ProbeAsync(instance.Management.GetStatusAsync, token).ConfigureAwait(false);
             instance.Port = instance.LastReport?.Port ?? _options.Port;
             if (ReferenceEquals(slot.Current, instance))
             {
@@ -380,7 +386,7 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
             Publish(serving ? WorkerEventKind.Ready : WorkerEventKind.NotReady, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         }
 
-        if (await instance.Management.GetStatusAsync(token).ConfigureAwait(false) is { } report)
+        if (await ProbeAsync(instance.Management.GetStatusAsync, token).ConfigureAwait(false) is { } report)
         {
             instance.LastReport = report;
             CheckRecycling(slot, instance, report);
@@ -405,7 +411,8 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         _ = Task.Run(() => RecycleAsync(slot, instance, reason));
     }
 
-    private async Task<bool> ProbeAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken token)
+    /// <summary>One management request, bounded by <c>Cluster:Health:Timeout</c> so a frozen worker cannot stall its monitor.</summary>
+    private async Task<T> ProbeAsync<T>(Func<CancellationToken, Task<T>> probe, CancellationToken token)
     {
         using var timeout = new CancellationTokenSource(_options.Health.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
@@ -450,10 +457,10 @@ public sealed partial class ClusterSupervisor : IHostedService, IDisposable
         var exit = await instance.Process.Exited.ConfigureAwait(false);
         activity?.SetTag("cluster.worker.exit", exit.ToString());
         Log.WorkerStopped(_logger, slot.WorkerId, instance.Process.ProcessId, exit.ToString());
-        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"stopped ({exit})");
+        Publish(WorkerEventKind.Exited, slot.WorkerId, instance.Generation, instance.Process.ProcessId, $"stopped ({exit})", exit.ExitCode);
         instance.Dispose();
     }
 
-    private void Publish(WorkerEventKind kind, int workerId, int generation, int processId, string? detail = null) =>
-        _events.Publish(new WorkerLifecycleEvent(kind, workerId, generation, processId, _time.GetUtcNow(), detail));
+    private void Publish(WorkerEventKind kind, int workerId, int generation, int processId, string? detail = null, int? exitCode = null) =>
+        _events.Publish(new WorkerLifecycleEvent(kind, workerId, generation, processId, _time.GetUtcNow(), detail, exitCode));
 }

@@ -59,13 +59,13 @@ public sealed class ClusterWorkerContext
     {
         read ??= Environment.GetEnvironmentVariable;
         var workerId = ParseInt(read(ClusterEnvironment.WorkerId));
+        var faultInjection = IsTrue(read(ClusterEnvironment.FaultInjection));
         if (workerId <= 0)
         {
-            return new ClusterWorkerContext
-            {
-                FaultInjection = IsTrue(read(ClusterEnvironment.FaultInjection)),
-            };
+            return new ClusterWorkerContext { FaultInjection = faultInjection };
         }
+
+        var generation = Math.Max(1, ParseInt(read(ClusterEnvironment.Generation)));
 
         var drainSeconds = double.TryParse(read(ClusterEnvironment.DrainTimeoutSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? seconds
@@ -74,21 +74,16 @@ public sealed class ClusterWorkerContext
         return new ClusterWorkerContext
         {
             WorkerId = workerId,
-            Generation = Math.Max(1, ParseInt(read(ClusterEnvironment.Generation))),
-            Mode = read(ClusterEnvironment.Mode)?.ToLowerInvariant() switch
-            {
-                "proxy" => ClusterListenerMode.Proxy,
-                "shared" => ClusterListenerMode.Shared,
-                _ => ClusterListenerMode.ReusePort,
-            },
+            Generation = generation,
+            Mode = ClusterListenerModes.TryParse(read(ClusterEnvironment.Mode), out var mode) ? mode : ClusterListenerModes.Default,
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
             DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
-            FaultInjection = IsTrue(read(ClusterEnvironment.FaultInjection)),
-            FaultNeverReady = IsTrue(read(ClusterEnvironment.FaultInjection))
+            FaultInjection = faultInjection,
+            FaultNeverReady = faultInjection
                 && ParseInt(read(ClusterEnvironment.FaultUnreadyFromGeneration)) is > 0 and var unreadyFrom
-                && Math.Max(1, ParseInt(read(ClusterEnvironment.Generation))) >= unreadyFrom,
+                && generation >= unreadyFrom,
         };
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -32,19 +33,26 @@ public static class ClusterWorkerHostingExtensions
         }
 
         // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
+        if (context.FaultNeverReady)
+        {
+            // Test-only: an untagged check fails readiness and leaves liveness alone.
+            builder.Services.AddHealthChecks().AddCheck("fault-never-ready", () => HealthCheckResult.Unhealthy("fault injection: never ready"));
+        }
+
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout - PublicConnectionDrain.GraceFor(context));
         builder.Services.AddHostedService<PrimaryWatchdog>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
-            var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
             if (context.Mode != ClusterListenerMode.Proxy)
             {
+                var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
                 kestrel.ListenAnyIP(context.Port, listen => listen.Use(connections.Track));
             }
             else
             {
-                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Use(connections.Track));
+                // Proxy-mode workers drain without a connection grace (PublicConnectionDrain.GraceFor): nothing to count.
+                kestrel.Listen(IPAddress.Loopback, 0);
             }
 
             if (context.ManagementSocketPath is { Length: > 0 } socketPath)

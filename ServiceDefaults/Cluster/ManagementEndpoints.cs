@@ -26,13 +26,8 @@ internal static class ManagementEndpoints
         group.MapGet(ManagementPaths.Alive, static async (HealthCheckService health, CancellationToken ct) =>
             ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
 
-        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, ClusterWorkerContext context, CancellationToken ct) =>
+        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken ct) =>
         {
-            if (context.FaultNeverReady)
-            {
-                return Results.Text("fault injection: never ready", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-
             if (!lifetime.ApplicationStarted.IsCancellationRequested)
             {
                 return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -14,11 +14,13 @@ internal sealed class ClusterControlClient : IDisposable
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>How long one status request to the primary may take.</summary>
+    private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(5);
+
     private readonly HttpClient _http;
 
-    public ClusterControlClient(string socketPath, TimeSpan requestTimeout)
+    public ClusterControlClient(string socketPath)
     {
-        SocketPath = socketPath;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancellationToken) =>
@@ -26,7 +28,7 @@ internal sealed class ClusterControlClient : IDisposable
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken).ConfigureAwait(false);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
@@ -39,18 +41,12 @@ internal sealed class ClusterControlClient : IDisposable
 
         // The host name is never resolved: every connection goes to the socket.
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://cluster-control/"), Timeout = Timeout.InfiniteTimeSpan };
-        RequestTimeout = requestTimeout;
     }
-
-    /// <summary>The control socket's path.</summary>
-    public string SocketPath { get; }
-
-    private TimeSpan RequestTimeout { get; }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
+        timeout.CancelAfter(s_requestTimeout);
         var status = await _http.GetFromJsonAsync<ClusterStatus>("control/status", s_json, timeout.Token).ConfigureAwait(false);
         return status ?? throw new InvalidDataException("The primary answered the status request with null.");
     }

@@ -41,7 +41,8 @@ internal sealed record WorkerStatus(
 /// <param name="ProcessId">The process concerned.</param>
 /// <param name="Timestamp">When the primary saw it.</param>
 /// <param name="Detail">Why, or with what result.</param>
-internal sealed record WorkerEvent(string Kind, int WorkerId, int Generation, int ProcessId, DateTimeOffset Timestamp, string? Detail);
+/// <param name="ExitCode">For Exited: the exit code (on Unix 128 + N for signal N).</param>
+internal sealed record WorkerEvent(string Kind, int WorkerId, int Generation, int ProcessId, DateTimeOffset Timestamp, string? Detail, int? ExitCode = null);
 
 /// <summary>The answer to a control operation (restart, rolling restart, scale).</summary>
 /// <param name="Succeeded">Whether it did what was asked.</param>

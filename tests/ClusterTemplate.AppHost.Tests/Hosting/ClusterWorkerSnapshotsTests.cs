@@ -55,12 +55,11 @@ public sealed class ClusterWorkerSnapshotsTests
     [Theory]
     [InlineData("signal 9 (SIGKILL)", 137)]
     [InlineData("exit code 3", 3)]
-    [InlineData("liveness probe failed 2 times in a row (timeout 0.5 s); signal 9 (SIGKILL)", 137)]
     public void An_exit_of_the_current_process_shows_at_once_with_its_exit_code(string detail, int exitCode)
     {
         var running = Row(Status("Running", pid: 42));
 
-        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, detail), s_now);
+        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, detail, exitCode), s_now);
 
         Assert.Equal(KnownResourceStates.Exited, exited.State?.Text);
         Assert.Equal(exitCode, exited.ExitCode);
@@ -72,7 +71,7 @@ public sealed class ClusterWorkerSnapshotsTests
     {
         var running = Row(Status("Running", pid: 43));
 
-        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, "stopped (exit code 0)"), s_now);
+        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, "stopped (exit code 0)", 0), s_now);
 
         Assert.Equal(KnownResourceStates.Running, after.State?.Text);
         Assert.Null(after.ExitCode);

@@ -13,18 +13,15 @@ internal sealed class ClusterAppHost : IAsyncDisposable
 {
     public const string PrimaryName = "cluster";
 
-    private ClusterAppHost(DistributedApplication app, int port, int workers)
+    private ClusterAppHost(DistributedApplication app, int port)
     {
         App = app;
         Port = port;
-        Workers = workers;
     }
 
     public DistributedApplication App { get; }
 
     public int Port { get; }
-
-    public int Workers { get; }
 
     public static string WorkerRow(int workerId) => ClusterWorkerResource.NameFor(PrimaryName, workerId);
 
@@ -47,7 +44,7 @@ internal sealed class ClusterAppHost : IAsyncDisposable
         configurePrimary?.Invoke(primary);
 
         var app = await builder.BuildAsync(budget.Token);
-        var host = new ClusterAppHost(app, port, workers);
+        var host = new ClusterAppHost(app, port);
         try
         {
             await app.StartAsync(budget.Token);
@@ -116,7 +113,8 @@ internal sealed class ClusterAppHost : IAsyncDisposable
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return response.Headers.TryGetValues("X-Cluster-Worker-Pid", out var values)
+            return response.IsSuccessStatusCode
+                && response.Headers.TryGetValues("X-Cluster-Worker-Pid", out var values)
                 && int.TryParse(values.First(), CultureInfo.InvariantCulture, out var pid)
                 ? pid
                 : null;

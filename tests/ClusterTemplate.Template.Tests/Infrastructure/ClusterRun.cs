@@ -93,6 +93,7 @@ internal sealed class ClusterRun : IAsyncDisposable
         using var deadline = new CancellationTokenSource(timeout);
         Assert.Equal(0, Kill(_primary.Id, SigTerm));
         await _primary.WaitForExitAsync(deadline.Token);
+        Assert.True(_primary.ExitCode == 0, $"The primary exited with code {_primary.ExitCode} on SIGTERM:{Environment.NewLine}{Log}");
         while (_workerProcessIds.Any(IsRunning))
         {
             await Task.Delay(PollInterval, deadline.Token);
@@ -157,14 +158,16 @@ internal sealed class ClusterRun : IAsyncDisposable
         }
     }
 
+    // From /proc, not Process.HasExited: the workers are not this process's children, and an unreaped
+    // zombie would count as running. The state is the field after the parenthesised command name.
     private static bool IsRunning(int processId)
     {
         try
         {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            return !stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
             return false;
         }

@@ -45,9 +45,9 @@ internal static class DotnetCli
     }
 
     /// <summary>A start info for <c>dotnet</c> with a clean, quiet, server-less environment.</summary>
-    public static ProcessStartInfo CreateStartInfo(IReadOnlyList<string> arguments, string workingDirectory, string? program = null)
+    public static ProcessStartInfo CreateStartInfo(IReadOnlyList<string> arguments, string workingDirectory)
     {
-        var startInfo = new ProcessStartInfo(program ?? HostPath)
+        var startInfo = new ProcessStartInfo(HostPath)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,

@@ -13,9 +13,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     private static readonly TimeSpan s_orphanDeadline = TimeSpan.FromSeconds(5);
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task Fresh_connections_reach_every_worker(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 3, mode);
@@ -27,9 +25,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task A_killed_worker_is_replaced_and_the_cluster_serves_from_every_worker_again(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, mode);
@@ -52,9 +48,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task A_hung_worker_is_replaced_by_the_health_probe(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, mode);
@@ -74,9 +68,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task Sigterm_lets_a_slow_request_finish_then_everything_exits(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, mode);
@@ -97,9 +89,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task Killing_the_primary_leaves_no_worker_alive(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, mode);

@@ -16,9 +16,12 @@ internal sealed class LoadGenerator : IAsyncDisposable
     private long _succeeded;
     private long _failed;
 
-    public LoadGenerator(Uri baseAddress, bool freshConnections, int concurrency = 4, TimeSpan? maxDuration = null)
+    /// <summary>A load never runs longer than this, even if a test forgets to stop it.</summary>
+    private static readonly TimeSpan s_maxDuration = TimeSpan.FromSeconds(90);
+
+    public LoadGenerator(Uri baseAddress, bool freshConnections, int concurrency = 4)
     {
-        _stop.CancelAfter(maxDuration ?? TimeSpan.FromSeconds(90));
+        _stop.CancelAfter(s_maxDuration);
         _loops = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => RunAsync(baseAddress, freshConnections)))];
     }
 

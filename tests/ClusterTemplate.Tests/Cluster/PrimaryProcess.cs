@@ -46,8 +46,6 @@ internal sealed class PrimaryProcess : IAsyncDisposable
 
     public IReadOnlyCollection<string> Output => _output;
 
-    public IEnumerable<int> WorkerPidsSeen => _workerPids.Keys;
-
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts a primary with fast health settings and the test-only fault injection on.</summary>
@@ -147,7 +145,8 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // The control socket is not there yet.
+                // The control socket is not there yet: wait before asking again, do not spin.
+                await Task.Delay(50, CancellationToken.None);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
@@ -164,7 +163,12 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(budget);
         while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
         {
-            await Task.Delay(20, timeout.Token);
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No output line with '{text}' within {budget}:\n" + string.Join('\n', _output.TakeLast(40)));
+            }
+
+            await Task.Delay(20, CancellationToken.None);
         }
     }
 

@@ -55,9 +55,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("reuseport")]
-    [InlineData("shared")]
-    [InlineData("proxy")]
+    [MemberData(nameof(ListenerModeData.All), MemberType = typeof(ListenerModeData))]
     public async Task Scaling_two_to_four_to_one_under_load_fails_no_request(string mode)
     {
         await using var primary = PrimaryProcess.Start(output, workers: 2, mode);

@@ -76,7 +76,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         Assert.Equal(1, worker.Restarts);
         Assert.Equal(_launcher.Started[1].ProcessId, worker.ProcessId);
         Assert.Contains("signal 9", worker.LastExitReason);
-        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, WorkerId: 1 } && e.Detail!.Contains("signal 9"));
+        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, WorkerId: 1, ExitCode: 137 } && e.Detail!.Contains("signal 9"));
 
         _launcher.Started[1].Exit(3);
         await WaitUntilAsync(() => Workers().Single().State == WorkerState.Restarting);
@@ -154,9 +154,12 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         var stoppedWhileReplacementNotReady = false;
         _events.Raised += e =>
         {
-            if (e.Kind == WorkerEventKind.Stopping && !_seen.Any(s => s.Kind == WorkerEventKind.Listening && s.WorkerId == e.WorkerId && s.Generation == 2))
+            lock (_seen)
             {
-                stoppedWhileReplacementNotReady = true;
+                if (e.Kind == WorkerEventKind.Stopping && !_seen.Any(s => s.Kind == WorkerEventKind.Listening && s.WorkerId == e.WorkerId && s.Generation == 2))
+                {
+                    stoppedWhileReplacementNotReady = true;
+                }
             }
         };
 
@@ -164,6 +167,12 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
 
         Assert.True(result.Succeeded, result.Message);
         Assert.False(stoppedWhileReplacementNotReady);
+        lock (_seen)
+        {
+            // The ordering check above only looks at Stopping events: they must have been published.
+            Assert.Equal(2, _seen.Count(e => e is { Kind: WorkerEventKind.Stopping, Generation: 1 }));
+        }
+
         Assert.All(original, p => Assert.Equal(1, p.StopRequests));
         Assert.All(Workers(), w => Assert.Equal(2, w.Generation));
         Assert.All(Workers(), w => Assert.Equal(0, w.Restarts));

@@ -87,11 +87,7 @@ public static class ClusterPrimaryHostingExtensions
                 kestrel.ListenAnyIP(cluster.Port);
             }
 
-            kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.Use(next => connection =>
-            {
-                connection.Features.Set(ControlConnectionFeature.Instance);
-                return next(connection);
-            }));
+            kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.MarkConnections(ControlConnectionFeature.Instance));
         });
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -60,11 +60,7 @@ public static class ClusterWorkerHostingExtensions
                 kestrel.ListenUnixSocket(socketPath, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
-                    listen.Use(next => connection =>
-                    {
-                        connection.Features.Set(ManagementConnectionFeature.Instance);
-                        return next(connection);
-                    });
+                    listen.MarkConnections(ManagementConnectionFeature.Instance);
                 });
             }
         });

@@ -36,10 +36,12 @@ public sealed class InstallFromCloneTests(ITestOutputHelper log)
             var status = await cluster.WaitForHealthyWorkersAsync(3, Budgets.ClusterReady);
             Assert.Equal(port, status.Port);
             Assert.Equal("proxy", status.Mode);
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            Assert.StartsWith("Hello from worker", await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/")));
             await cluster.StopAsync(Budgets.ClusterStop);
         }
 
         (await hive.UninstallAsync(Repository.Root)).EnsureSuccess();
-        Assert.NotEqual(0, (await hive.ListAsync()).ExitCode);
+        Assert.Equal(TemplateHive.TemplateNotFoundExitCode, (await hive.ListAsync()).ExitCode);
     }
 }

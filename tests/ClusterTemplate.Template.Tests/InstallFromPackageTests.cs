@@ -45,7 +45,7 @@ public sealed class InstallFromPackageTests(ITestOutputHelper log)
         }
 
         (await hive.UninstallAsync(Repository.PackageId)).EnsureSuccess();
-        Assert.NotEqual(0, (await hive.ListAsync()).ExitCode);
+        Assert.Equal(TemplateHive.TemplateNotFoundExitCode, (await hive.ListAsync()).ExitCode);
     }
 
     private static void AssertPackageContent(string package)

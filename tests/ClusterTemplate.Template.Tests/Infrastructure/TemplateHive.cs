@@ -21,6 +21,9 @@ internal sealed class TemplateHive : IDisposable
     public Task<CommandResult> UninstallAsync(string source) =>
         RunAsync(["new", "uninstall", source]);
 
+    /// <summary>What <c>dotnet new list &lt;name&gt;</c> exits with when no such template is installed (aka.ms/templating-exit-codes#103).</summary>
+    public const int TemplateNotFoundExitCode = 103;
+
     /// <summary><c>dotnet new list</c> restricted to this template.</summary>
     public Task<CommandResult> ListAsync() =>
         RunAsync(["new", "list", ShortName]);

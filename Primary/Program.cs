@@ -1,6 +1,7 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 

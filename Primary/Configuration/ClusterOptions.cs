@@ -1,3 +1,5 @@
+using ClusterTemplate.ServiceDefaults.Cluster;
+
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>The <c>Cluster</c> settings section: how many workers, where they listen, how they are supervised.</summary>
@@ -11,6 +13,9 @@ public sealed class ClusterOptions
 
     /// <summary>Most workers a cluster runs.</summary>
     public const int MaxWorkers = 256;
+
+    /// <summary>Whether a cluster may run <paramref name="workers"/> workers.</summary>
+    public static bool IsValidWorkerCount(int workers) => workers is >= MinWorkers and <= MaxWorkers;
 
     /// <summary>Number of worker processes. Defaults to the processor count.</summary>
     public int Workers { get; set; } = System.Environment.ProcessorCount;
@@ -40,7 +45,10 @@ public sealed class ClusterOptions
     public string? RuntimeDirectory { get; set; }
 
     /// <summary>Time the workers get to finish in-flight requests on a planned stop before they are killed. Defaults to 30 s.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DrainTimeout { get; set; } = DrainBudget.DefaultTimeout;
+
+    /// <summary>The budgets derived from <see cref="DrainTimeout"/>.</summary>
+    public DrainBudget Drain => new(DrainTimeout);
 
     /// <summary>
     /// Sizes each worker's runtime to its share of the machine: <c>DOTNET_PROCESSOR_COUNT</c> = its share of

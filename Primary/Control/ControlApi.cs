@@ -1,6 +1,6 @@
-using ClusterTemplate.ServiceDefaults.Cluster;
 using System.Text.Json;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Supervision;
 using Microsoft.Extensions.Options;
 
@@ -41,8 +41,8 @@ public static class ControlApi
     public static IEndpointRouteBuilder MapClusterControl(this IEndpointRouteBuilder app)
     {
         var endpoints = app.MapGroup("").WithMetadata(ControlEndpointMetadata.Instance);
-        endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
-            new ClusterStatus(Environment.ProcessId, options.Value.Port, ClusterListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
+        endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, ListenerModeSelector modes, IOptions<ClusterOptions> options) =>
+            new ClusterStatus(Environment.ProcessId, options.Value.Port, modes.Current.Name, supervisor.GetWorkers()));
 
         endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
@@ -66,14 +66,14 @@ public static class ControlApi
             }
         });
 
-        endpoints.MapPost(Routes.Reload, async (ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
-            ToResult(await supervisor.RollingRestartAsync(cancellationToken)));
+        endpoints.MapPost(Routes.Reload, async (ClusterOperations operations, CancellationToken cancellationToken) =>
+            ToResult(await operations.RollingRestartAsync(cancellationToken)));
 
-        endpoints.MapPost(Routes.Scale, async (int count, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
-            ToResult(await supervisor.ScaleAsync(count, cancellationToken)));
+        endpoints.MapPost(Routes.Scale, async (int count, ClusterOperations operations, CancellationToken cancellationToken) =>
+            ToResult(await operations.ScaleAsync(count, cancellationToken)));
 
-        endpoints.MapPost(Routes.RestartWorker, async (int id, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
-            ToResult(await supervisor.RestartWorkerAsync(id, cancellationToken)));
+        endpoints.MapPost(Routes.RestartWorker, async (int id, ClusterOperations operations, CancellationToken cancellationToken) =>
+            ToResult(await operations.RestartWorkerAsync(id, cancellationToken)));
 
         return app;
     }

@@ -29,7 +29,7 @@ public static class ControlCommandLine
         var configuration = ClusterCommandLine.ReadSettings(options);
         if (!int.TryParse(configuration["Cluster:Port"] ?? ClusterOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
-            await error.WriteLineAsync("error: " + SettingErrors.Describe("Cluster:Port", configuration["Cluster:Port"]));
+            await error.WriteLineAsync("error: " + ClusterSettingRules.Port.Describe(configuration["Cluster:Port"]));
             return 2;
         }
 

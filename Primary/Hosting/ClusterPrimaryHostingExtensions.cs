@@ -3,11 +3,10 @@ using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
-using ClusterTemplate.Primary.Listeners;
-using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -52,6 +51,7 @@ public static class ClusterPrimaryHostingExtensions
             .BindConfiguration(ClusterOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterStartupValidator>());
 
         // Long enough for the workers' drain and the kill that follows it. Read leniently: the host resolves
         // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.
@@ -59,41 +59,25 @@ public static class ClusterPrimaryHostingExtensions
         {
             var defaults = new ClusterOptions();
             var drain = TimeSpan.TryParse(configuration["Cluster:DrainTimeout"], CultureInfo.InvariantCulture, out var configured) && configured > TimeSpan.Zero
-                ? configured
-                : defaults.DrainTimeout;
-            host.ShutdownTimeout = drain + defaults.Health.StopGracePeriod + TimeSpan.FromSeconds(10);
+                ? new DrainBudget(configured)
+                : defaults.Drain;
+            host.ShutdownTimeout = drain.PrimaryShutdownTimeout(defaults.Health.StopGracePeriod);
         });
 
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<WorkerProgramLocator>();
-        services.TryAddSingleton<ClusterRuntimeDirectory>();
-        services.TryAddSingleton<ClusterEvents>();
-        services.TryAddSingleton<ClusterTelemetry>();
-        services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
-        services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
-        services.AddHostedService<ListenerMigration>();
-        services.TryAddSingleton<SharedListener>();
-        services.AddHostedService(provider => provider.GetRequiredService<SharedListener>());
-        services.TryAddSingleton<ClusterSupervisor>();
+        services.AddClusterSupervision();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.
             var runtime = kestrel.ApplicationServices.GetRequiredService<ClusterRuntimeDirectory>();
-            var cluster = kestrel.ApplicationServices.GetRequiredService<IOptions<ClusterOptions>>().Value;
-            if (cluster.Resolve() == ClusterListenerMode.Proxy)
-            {
-                kestrel.ListenAnyIP(cluster.Port);
-            }
-
+            kestrel.ApplicationServices.GetRequiredService<ListenerModeSelector>().Current.ConfigureKestrel(kestrel);
             kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.MarkConnections(ControlConnectionFeature.Instance));
         });
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHostedService<ReloadSignalHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ControlEndpointMatcherPolicy>());
-        services.AddClusterProxy();
 
         return builder;
     }

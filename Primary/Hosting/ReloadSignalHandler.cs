@@ -4,7 +4,7 @@ using ClusterTemplate.Primary.Supervision;
 namespace ClusterTemplate.Primary.Hosting;
 
 /// <summary>SIGHUP to the primary starts a rolling restart, as with gunicorn and nginx.</summary>
-internal sealed partial class ReloadSignalHandler(ClusterSupervisor supervisor, ILogger<ReloadSignalHandler> logger) : IHostedService, IDisposable
+internal sealed partial class ReloadSignalHandler(ClusterOperations operations, ILogger<ReloadSignalHandler> logger) : IHostedService, IDisposable
 {
     private PosixSignalRegistration? _registration;
 
@@ -16,7 +16,7 @@ internal sealed partial class ReloadSignalHandler(ClusterSupervisor supervisor, 
             {
                 context.Cancel = true;
                 Log.ReloadSignal(logger);
-                _ = Task.Run(() => supervisor.RollingRestartAsync());
+                _ = Task.Run(() => operations.RollingRestartAsync());
             });
         }
 

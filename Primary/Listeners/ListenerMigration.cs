@@ -1,5 +1,4 @@
 using ClusterTemplate.Primary.Configuration;
-using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Listeners;
@@ -8,25 +7,14 @@ namespace ClusterTemplate.Primary.Listeners;
 /// Checks, and where allowed turns on, the kernel's migration of queued connections between the
 /// listeners of a SO_REUSEPORT group (<c>net.ipv4.tcp_migrate_req</c>, Linux 5.14+). Without it, a
 /// worker that stops for a planned reason resets the connections still waiting in its accept queue.
+/// The reuseport mode runs it at start.
 /// </summary>
-internal sealed partial class ListenerMigration(IOptions<ClusterOptions> options, ILogger<ListenerMigration> logger) : IHostedService
+internal sealed partial class ListenerMigration(IOptions<ClusterOptions> options, ILogger<ListenerMigration> logger)
 {
     internal const string SettingPath = "/proc/sys/net/ipv4/tcp_migrate_req";
 
     /// <summary>Where the sysctl lives; tests point it at a file of their own.</summary>
     internal string Path { get; init; } = SettingPath;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.Resolve() == ClusterListenerMode.ReusePort)
-        {
-            Ensure();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Returns whether migration is on once this ran; logs what it found and did.</summary>
     internal bool Ensure()

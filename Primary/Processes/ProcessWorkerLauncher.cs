@@ -1,15 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
-using ClusterTemplate.Primary.Proxy;
-using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>Starts workers as child processes of the primary.</summary>
-internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator, SharedListener sharedListener) : IWorkerLauncher
+internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator) : IWorkerLauncher
 {
     // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong
     // address, and the primary's own socket tuning, which is unsafe for app code (ProxyRuntimeTuning).
@@ -50,12 +47,6 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
         foreach (var (name, value) in spec.Environment)
         {
             startInfo.Environment[name] = value;
-        }
-
-        // The socket is open without close-on-exec, so the child inherits it under the same number.
-        if (sharedListener.FileDescriptor is int descriptor)
-        {
-            startInfo.Environment[ClusterEnvironment.ListenFileDescriptor] = descriptor.ToString(CultureInfo.InvariantCulture);
         }
 
         return OsWorkerProcess.Start(startInfo, spec.WorkerId);

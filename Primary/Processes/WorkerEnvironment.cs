@@ -1,41 +1,53 @@
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>The environment the primary hands each worker: the cluster contract, runtime sizing and telemetry identity.</summary>
-internal static class WorkerEnvironment
+internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, ListenerModeSelector modes)
 {
     private const string ServiceInstanceIdAttribute = "service.instance.id";
 
-    public static Dictionary<string, string> Create(ClusterOptions options, ClusterListenerMode mode, int workerId, int generation, string socketPath, Func<string, string?>? read = null)
+    /// <summary>Reads the primary's own environment; tests pass their own.</summary>
+    internal Func<string, string?> Read { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The cores the workers share; tests pass their own.</summary>
+    internal int ProcessorCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The environment of worker <paramref name="workerId"/> in a cluster of <paramref name="workerCount"/> workers.</summary>
+    public Dictionary<string, string> Create(int workerCount, int workerId, int generation, string socketPath)
     {
-        read ??= Environment.GetEnvironmentVariable;
+        var settings = options.Value;
+        var mode = modes.Current;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
-            [ClusterEnvironment.Mode] = ClusterListenerModes.Name(mode),
-            [ClusterEnvironment.Port] = options.Port.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Mode] = mode.Name,
+            [ClusterEnvironment.Port] = settings.Port.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.ManagementSocket] = socketPath,
-            [ClusterEnvironment.DrainTimeoutSeconds] = options.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.DrainTimeoutSeconds] = settings.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
 
-        if (options.ShareProcessors)
+        mode.AddWorkerEnvironment(environment);
+
+        if (settings.ShareProcessors)
         {
             // N runtimes that each size their thread pool and server GC for every core fight over them.
-            if (read("DOTNET_PROCESSOR_COUNT") is null)
+            if (Read("DOTNET_PROCESSOR_COUNT") is null)
             {
-                var share = Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / (double)options.Workers));
+                var share = Math.Max(1, (int)Math.Ceiling(ProcessorCount / (double)Math.Max(1, workerCount)));
                 environment["DOTNET_PROCESSOR_COUNT"] = share.ToString(CultureInfo.InvariantCulture);
             }
 
             // An idle pool thread spins before it sleeps, burning a core another worker needs: measured at
             // twice the CPU per request of a single process on hello (bench/README.md).
-            if (read("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
+            if (Read("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") is null)
             {
                 environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
             }
@@ -45,11 +57,11 @@ internal static class WorkerEnvironment
         // instance of it, "<id>", so a slot's traces, metrics and logs stay together across restarts.
         // That is Aspire's replica convention: the dashboard links "<service>-<instance>" to the
         // AppHost's row of the same name, "<primary>-worker-<id>".
-        var workerServiceName = (read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster") + "-worker";
+        var workerServiceName = (Read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster") + "-worker";
         environment["OTEL_SERVICE_NAME"] = workerServiceName;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(read("OTEL_RESOURCE_ATTRIBUTES"), workerId.ToString(CultureInfo.InvariantCulture));
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(Read("OTEL_RESOURCE_ATTRIBUTES"), workerId.ToString(CultureInfo.InvariantCulture));
 
-        foreach (var (name, value) in options.Environment)
+        foreach (var (name, value) in settings.Environment)
         {
             environment[name] = value;
         }

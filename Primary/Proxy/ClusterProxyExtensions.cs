@@ -1,13 +1,13 @@
-
 namespace ClusterTemplate.Primary.Proxy;
 
-/// <summary>Registers and maps the YARP front end of <c>proxy</c> mode.</summary>
+/// <summary>Registers and maps the YARP front end of the proxy listener mode.</summary>
 internal static class ClusterProxyExtensions
 {
+    /// <summary>YARP with an in-memory configuration that <see cref="WorkerDestinations"/> keeps up to date.</summary>
     public static IServiceCollection AddClusterProxy(this IServiceCollection services)
     {
         services.AddReverseProxy().LoadFromMemory([], []);
-        services.AddHostedService<WorkerDestinations>();
+        services.AddSingleton<WorkerDestinations>();
         return services;
     }
 

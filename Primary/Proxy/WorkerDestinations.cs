@@ -1,6 +1,5 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision;
-using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -8,46 +7,23 @@ namespace ClusterTemplate.Primary.Proxy;
 
 /// <summary>
 /// Keeps YARP's destination list equal to the workers that are running and pass their readiness
-/// probe. It reacts synchronously to every lifecycle event, so a worker leaves the list before the
-/// supervisor asks it to stop.
+/// probe. The proxy mode calls it synchronously on every lifecycle event, so a worker leaves the list
+/// before the supervisor asks it to stop.
 /// </summary>
-internal sealed partial class WorkerDestinations(
-    ClusterSupervisor supervisor,
-    ClusterEvents events,
-    InMemoryConfigProvider proxyConfig,
-    IOptions<ClusterOptions> options,
-    ILogger<WorkerDestinations> logger) : IHostedService
+internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyConfig, IOptions<ClusterOptions> options, ILogger<WorkerDestinations> logger)
 {
     public const string ClusterId = "workers";
     public const string RouteId = "all";
 
     private readonly Lock _gate = new();
-    private string _current = "";
+    private string? _current;
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.Resolve() == ClusterListenerMode.Proxy)
-        {
-            events.Raised += OnWorkerEvent;
-            Update();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        events.Raised -= OnWorkerEvent;
-        return Task.CompletedTask;
-    }
-
-    private void OnWorkerEvent(WorkerLifecycleEvent item) => Update();
-
-    private void Update()
+    /// <summary>Points the proxy at the ready workers of <paramref name="workers"/>, if that changed.</summary>
+    public void Update(IReadOnlyList<WorkerSnapshot> workers)
     {
         lock (_gate)
         {
-            var ready = supervisor.GetWorkers().Where(worker => worker.Ready && worker.Port > 0).OrderBy(worker => worker.WorkerId).ToArray();
+            var ready = workers.Where(worker => worker.Ready && worker.Port > 0).OrderBy(worker => worker.WorkerId).ToArray();
             var key = string.Join(',', ready.Select(worker => $"{worker.WorkerId}:{worker.Port}"));
             if (key == _current)
             {

@@ -13,9 +13,8 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
 
     public int WorkerId { get; } = workerId;
 
-    public RestartBackoff Backoff { get; } = new(restart);
-
-    public CrashLoopGuard CrashLoop { get; } = new(restart);
+    /// <summary>When the slot starts its next process after an unplanned exit.</summary>
+    public RestartPolicy Restart { get; } = new(restart);
 
     /// <summary>Serializes the operations that change which process fills the slot.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);

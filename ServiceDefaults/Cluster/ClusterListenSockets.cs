@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
 /// <summary>
-/// Creates the worker's public listening sockets (with SO_REUSEPORT in reuseport mode, the inherited
-/// one in shared mode) and keeps them, so a stopping worker can close them before Kestrel's own
+/// Creates the worker's public listening sockets the way its listener mode says, and keeps them, so a stopping worker can close them before Kestrel's own
 /// shutdown begins.
 /// </summary>
-internal sealed class ClusterListenSockets(ClusterWorkerContext context)
+internal sealed class ClusterListenSockets(ClusterWorkerContext context, IWorkerListenerMode mode)
 {
     private readonly List<Socket> _public = [];
 
@@ -21,12 +21,7 @@ internal sealed class ClusterListenSockets(ClusterWorkerContext context)
             return SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
         }
 
-        var socket = context.Mode switch
-        {
-            ClusterListenerMode.ReusePort => ReusePortListenSocket.Create(ipEndPoint),
-            ClusterListenerMode.Shared => InheritedListenSocket.Adopt(context.ListenFileDescriptor),
-            _ => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint),
-        };
+        var socket = mode.CreateListenSocket(ipEndPoint, context);
         lock (_public)
         {
             _public.Add(socket);

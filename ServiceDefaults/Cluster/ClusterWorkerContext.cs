@@ -20,20 +20,23 @@ public sealed class ClusterWorkerContext
     /// <summary>Whether a primary started this process.</summary>
     public bool IsUnderPrimary => WorkerId > 0;
 
-    /// <summary>How public traffic reaches this worker.</summary>
-    public ClusterListenerMode Mode { get; init; }
+    /// <summary>How public traffic reaches this worker: the name of a listener mode (<see cref="Listeners.ListenerModeNames"/>); empty when alone.</summary>
+    public string Mode { get; init; } = "";
 
-    /// <summary>The public port to bind with SO_REUSEPORT in <see cref="ClusterListenerMode.ReusePort"/> mode.</summary>
+    /// <summary>The public port to bind with SO_REUSEPORT in the reuseport and shared modes.</summary>
     public int Port { get; init; }
 
-    /// <summary>The descriptor of the inherited listening socket in <see cref="ClusterListenerMode.Shared"/> mode.</summary>
+    /// <summary>The descriptor of the inherited listening socket in the shared mode.</summary>
     public int ListenFileDescriptor { get; init; }
 
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
     /// <summary>How long in-flight requests may run once the worker is asked to stop.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DrainTimeout { get; init; } = DrainBudget.DefaultTimeout;
+
+    /// <summary>The budgets derived from <see cref="DrainTimeout"/>.</summary>
+    public DrainBudget Drain => new(DrainTimeout);
 
     /// <summary>Whether the test-only fault-injection endpoints are mapped.</summary>
     public bool FaultInjection { get; init; }
@@ -67,19 +70,19 @@ public sealed class ClusterWorkerContext
 
         var generation = Math.Max(1, ParseInt(read(ClusterEnvironment.Generation)));
 
-        var drainSeconds = double.TryParse(read(ClusterEnvironment.DrainTimeoutSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            ? seconds
-            : 30;
+        var drainTimeout = double.TryParse(read(ClusterEnvironment.DrainTimeoutSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : DrainBudget.DefaultTimeout;
 
         return new ClusterWorkerContext
         {
             WorkerId = workerId,
             Generation = generation,
-            Mode = ClusterListenerModes.TryParse(read(ClusterEnvironment.Mode), out var mode) ? mode : ClusterListenerModes.Default,
+            Mode = read(ClusterEnvironment.Mode) ?? "",
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
-            DrainTimeout = TimeSpan.FromSeconds(drainSeconds),
+            DrainTimeout = drainTimeout,
             FaultInjection = faultInjection,
             FaultNeverReady = faultInjection
                 && ParseInt(read(ClusterEnvironment.FaultUnreadyFromGeneration)) is > 0 and var unreadyFrom

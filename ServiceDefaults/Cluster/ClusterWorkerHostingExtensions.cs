@@ -1,5 +1,5 @@
-using System.Net;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -32,28 +32,23 @@ public static class ClusterWorkerHostingExtensions
             return builder;
         }
 
-        // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
         if (context.FaultNeverReady)
         {
             // Test-only: an untagged check fails readiness and leaves liveness alone.
             builder.Services.AddHealthChecks().AddCheck("fault-never-ready", () => HealthCheckResult.Unhealthy("fault injection: never ready"));
         }
 
-        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.DrainTimeout - PublicConnectionDrain.GraceFor(context));
+        var mode = WorkerListenerModes.Get(context.Mode);
+        builder.Services.TryAddSingleton(mode);
+
+        // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.Drain.WorkerShutdownTimeout(mode.ConnectionGrace(context.Drain)));
         builder.Services.AddHostedService<PrimaryWatchdog>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
-            if (context.Mode != ClusterListenerMode.Proxy)
-            {
-                var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
-                kestrel.ListenAnyIP(context.Port, listen => listen.Use(connections.Track));
-            }
-            else
-            {
-                // Proxy-mode workers drain without a connection grace (PublicConnectionDrain.GraceFor): nothing to count.
-                kestrel.Listen(IPAddress.Loopback, 0);
-            }
+            var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
+            mode.ListenPublic(kestrel, context, listen => listen.Use(connections.Track));
 
             if (context.ManagementSocketPath is { Length: > 0 } socketPath)
             {
@@ -65,7 +60,7 @@ public static class ClusterWorkerHostingExtensions
             }
         });
 
-        var listenSockets = new ClusterListenSockets(context);
+        var listenSockets = new ClusterListenSockets(context, mode);
         builder.Services.TryAddSingleton(listenSockets);
         builder.Services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = listenSockets.Create);
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.Extensions.Hosting;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
@@ -15,6 +16,7 @@ internal sealed class ClusterWorkerLifetime(
     ClusterListenSockets listenSockets,
     PublicConnectionDrain connections,
     ClusterWorkerContext context,
+    IWorkerListenerMode mode,
     TimeProvider timeProvider) : IHostLifetime, IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
@@ -58,7 +60,7 @@ internal sealed class ClusterWorkerLifetime(
         try
         {
             listenSockets.CloseAll();
-            await connections.DrainAsync(PublicConnectionDrain.GraceFor(context), timeProvider).ConfigureAwait(false);
+            await connections.DrainAsync(mode.ConnectionGrace(context.Drain), timeProvider).ConfigureAwait(false);
         }
         finally
         {

@@ -14,9 +14,6 @@ internal sealed partial class PrimaryWatchdog(
     TimeProvider timeProvider,
     ILogger<PrimaryWatchdog> logger) : BackgroundService
 {
-    /// <summary>Upper bound on the graceful stop once the primary is gone; an orphan must not linger.</summary>
-    internal static readonly TimeSpan OrphanExitDeadline = TimeSpan.FromSeconds(4);
-
     private ITimer? _exitTimer;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,7 +48,7 @@ internal sealed partial class PrimaryWatchdog(
             return;
         }
 
-        var deadline = context.DrainTimeout < OrphanExitDeadline ? context.DrainTimeout : OrphanExitDeadline;
+        var deadline = context.Drain.OrphanExitDeadline;
         Log.PrimaryGone(logger, context.WorkerId, deadline.TotalSeconds);
 
         // If the graceful stop outlives the deadline, leave anyway: nobody supervises this process any more.

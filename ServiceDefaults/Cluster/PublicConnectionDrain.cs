@@ -8,12 +8,10 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// a moment before the listener closed is between requests until its first request has been read:
 /// closing it then resets the client. While draining, every public response carries
 /// <c>Connection: close</c>, so each open connection ends cleanly after its next request, and the
-/// worker waits for that (at most <see cref="GraceFor"/>) before Kestrel's stop begins.
+/// worker waits for that (at most its listener mode's connection grace) before Kestrel's stop begins.
 /// </summary>
 internal sealed class PublicConnectionDrain
 {
-    private static readonly TimeSpan s_maxGrace = TimeSpan.FromSeconds(1);
-
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _open;
     private int _draining;
@@ -23,17 +21,6 @@ internal sealed class PublicConnectionDrain
 
     /// <summary>The public connections open now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
-
-    /// <summary>
-    /// How long a stopping worker waits for its open public connections to end on their own: a second,
-    /// or a quarter of the drain timeout when that is shorter, so in-flight requests keep most of it.
-    /// In proxy mode nothing: the primary took the worker out of the proxy's destinations before
-    /// stopping it, so only the proxy's idle pooled connections are left, and no request comes on them.
-    /// </summary>
-    public static TimeSpan GraceFor(ClusterWorkerContext context) =>
-        context.Mode == ClusterListenerMode.Proxy ? TimeSpan.Zero
-        : context.DrainTimeout / 4 < s_maxGrace ? context.DrainTimeout / 4
-        : s_maxGrace;
 
     /// <summary>Connection middleware for the public listener: counts the connection while it is open.</summary>
     public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>

@@ -1,6 +1,10 @@
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Tests.Processes;
 
@@ -17,7 +21,8 @@ public class WorkerEnvironmentTests
             ["OTEL_RESOURCE_ATTRIBUTES"] = "service.instance.id=shop-abc,deployment.environment=dev",
         };
 
-        var environment = WorkerEnvironment.Create(options, ClusterListenerMode.Proxy, workerId: 2, generation: 3, "/run/w.sock", name => primaryEnvironment.GetValueOrDefault(name));
+        options.Mode = "proxy";
+        var environment = Create(options, name => primaryEnvironment.GetValueOrDefault(name)).Create(workerCount: 2, workerId: 2, generation: 3, "/run/w.sock");
 
         Assert.Equal("2", environment[ClusterEnvironment.WorkerId]);
         Assert.Equal("3", environment[ClusterEnvironment.Generation]);
@@ -28,16 +33,34 @@ public class WorkerEnvironmentTests
         Assert.Equal("on", environment["FEATURE"]);
         Assert.Equal("shop-worker", environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("deployment.environment=dev,service.instance.id=2", environment["OTEL_RESOURCE_ATTRIBUTES"]);
-        Assert.Equal(Math.Max(1, (int)Math.Ceiling(Environment.ProcessorCount / 2.0)).ToString(System.Globalization.CultureInfo.InvariantCulture), environment["DOTNET_PROCESSOR_COUNT"]);
+        Assert.Equal("3", environment["DOTNET_PROCESSOR_COUNT"]);
+        Assert.False(environment.ContainsKey(ClusterEnvironment.ListenFileDescriptor));
     }
 
     [Fact]
     public void Leaves_the_processor_count_to_the_user_when_they_set_it()
     {
-        var environment = WorkerEnvironment.Create(new ClusterOptions(), ClusterListenerMode.ReusePort, 1, 1, "/s", name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null);
+        var environment = Create(new ClusterOptions(), name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null).Create(workerCount: 1, workerId: 1, generation: 1, "/s");
 
         Assert.False(environment.ContainsKey("DOTNET_PROCESSOR_COUNT"));
         Assert.Equal("cluster-worker", environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("service.instance.id=1", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+    }
+
+    [Theory]
+    [InlineData(1, "5")]
+    [InlineData(2, "3")]
+    [InlineData(8, "1")]
+    public void Sizes_each_worker_for_its_share_of_the_cores_at_the_current_worker_count(int workerCount, string expected)
+    {
+        var environment = Create(new ClusterOptions { Mode = "reuseport" }, _ => null).Create(workerCount, workerId: 1, generation: 1, "/s");
+
+        Assert.Equal(expected, environment["DOTNET_PROCESSOR_COUNT"]);
+    }
+
+    private static WorkerEnvironment Create(ClusterOptions options, Func<string, string?> read)
+    {
+        var services = SupervisionServices.Build(options);
+        return new WorkerEnvironment(Options.Create(options), services.GetRequiredService<ListenerModeSelector>()) { Read = read, ProcessorCount = 5 };
     }
 }

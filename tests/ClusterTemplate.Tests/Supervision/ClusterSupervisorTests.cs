@@ -1,12 +1,11 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Processes;
-using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Supervision;
-using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Listeners;
 using Microsoft.Extensions.DependencyInjection;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Tests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,6 +16,7 @@ namespace ClusterTemplate.Tests.Supervision;
 public sealed class ClusterSupervisorTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_conditionBudget = TimeSpan.FromSeconds(10);
+    private const int ProcessorCount = 8;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FakeWorkerLauncher _launcher = new();
@@ -31,10 +31,12 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         DrainTimeout = TimeSpan.FromSeconds(30),
     };
 
-    private ClusterRuntimeDirectory? _runtimeDirectory;
+    private ServiceProvider? _services;
     private ClusterSupervisor? _supervisor;
 
     private ClusterSupervisor Supervisor => _supervisor ?? throw new InvalidOperationException("Call StartAsync first.");
+
+    private ClusterOperations Operations => _services?.GetRequiredService<ClusterOperations>() ?? throw new InvalidOperationException("Call StartAsync first.");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -47,7 +49,10 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
             await stop;
         }
 
-        _runtimeDirectory?.Dispose();
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -163,7 +168,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
             }
         };
 
-        var result = await Supervisor.RollingRestartAsync();
+        var result = await Operations.RollingRestartAsync();
 
         Assert.True(result.Succeeded, result.Message);
         Assert.False(stoppedWhileReplacementNotReady);
@@ -189,7 +194,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         var original = _launcher.Started.ToArray();
         _launcher.OnStart = process => process.Ready = false;
 
-        var rollout = Supervisor.RollingRestartAsync();
+        var rollout = Operations.RollingRestartAsync();
         await AdvanceUntilAsync(() => rollout.IsCompleted, TimeSpan.FromMilliseconds(500));
         var result = await rollout;
 
@@ -207,16 +212,30 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         await StartAsync();
         await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
 
-        Assert.True((await Supervisor.ScaleAsync(4)).Succeeded);
+        Assert.True((await Operations.ScaleAsync(4)).Succeeded);
         await WaitUntilAsync(() => Workers().Count == 4 && Workers().All(w => w.State == WorkerState.Running));
 
-        Assert.True((await Supervisor.ScaleAsync(1)).Succeeded);
+        Assert.True((await Operations.ScaleAsync(1)).Succeeded);
         Assert.Equal([1], Workers().Select(w => w.WorkerId));
         Assert.Equal(3, _launcher.Started.Count(p => p.StopRequests == 1));
 
-        var refused = await Supervisor.ScaleAsync(0);
+        var refused = await Operations.ScaleAsync(0);
         Assert.False(refused.Succeeded);
         Assert.Contains("Cluster:Workers must be a whole number in 1..256", refused.Message);
+    }
+
+    [Fact]
+    public async Task Workers_added_by_a_scale_up_get_their_share_of_the_cores_for_the_new_count()
+    {
+        _options.Workers = 1;
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+
+        Assert.True((await Operations.ScaleAsync(4)).Succeeded);
+        await WaitUntilAsync(() => _launcher.Started.Count == 4);
+
+        Assert.Equal("8", _launcher.Started[0].Spec.Environment["DOTNET_PROCESSOR_COUNT"]);
+        Assert.All(_launcher.Started.Skip(1), p => Assert.Equal("2", p.Spec.Environment["DOTNET_PROCESSOR_COUNT"]));
     }
 
     [Fact]
@@ -250,9 +269,19 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
                 _seen.Add(e);
             }
         };
-        var options = Options.Create(_options);
-        _runtimeDirectory = new ClusterRuntimeDirectory(options);
-        _supervisor = new ClusterSupervisor(options, _launcher, _launcher, _runtimeDirectory, _events, new ClusterTelemetry(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()), _time, NullLogger<ClusterSupervisor>.Instance);
+        _services = SupervisionServices.Build(_options, services =>
+        {
+            services.AddSingleton<TimeProvider>(_time);
+            services.AddSingleton<IWorkerLauncher>(_launcher);
+            services.AddSingleton<IWorkerManagementClientFactory>(_launcher);
+            services.AddSingleton(_events);
+            services.AddSingleton(provider => new WorkerEnvironment(provider.GetRequiredService<IOptions<ClusterOptions>>(), provider.GetRequiredService<ListenerModeSelector>())
+            {
+                Read = _ => null,
+                ProcessorCount = ProcessorCount,
+            });
+        });
+        _supervisor = _services.GetRequiredService<ClusterSupervisor>();
         await _supervisor.StartAsync(CancellationToken.None);
     }
 

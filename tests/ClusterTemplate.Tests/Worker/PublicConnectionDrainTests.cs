@@ -1,4 +1,5 @@
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Time.Testing;
 
@@ -64,6 +65,7 @@ public class PublicConnectionDrainTests
     [InlineData("reuseport", 30, 1000)]
     [InlineData("reuseport", 4, 1000)]
     [InlineData("reuseport", 2, 500)]
+    [InlineData("shared", 2, 500)]
     [InlineData("proxy", 30, 0)]
     public void Grace_is_a_second_or_a_quarter_of_a_short_drain_timeout_and_nothing_behind_the_proxy(string mode, int drainSeconds, int graceMilliseconds)
     {
@@ -75,7 +77,7 @@ public class PublicConnectionDrainTests
             _ => null,
         });
 
-        Assert.Equal(TimeSpan.FromMilliseconds(graceMilliseconds), PublicConnectionDrain.GraceFor(context));
+        Assert.Equal(TimeSpan.FromMilliseconds(graceMilliseconds), WorkerListenerModes.Get(context.Mode).ConnectionGrace(context.Drain));
     }
 
     private static (TaskCompletionSource Close, Task Ended) OpenConnection(PublicConnectionDrain drain)

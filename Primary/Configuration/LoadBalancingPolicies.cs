@@ -1,5 +1,5 @@
 
-namespace ClusterTemplate.Primary.Proxy;
+namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>The YARP load-balancing policies <c>Cluster:LoadBalancing</c> accepts.</summary>
 public static class LoadBalancingPolicies

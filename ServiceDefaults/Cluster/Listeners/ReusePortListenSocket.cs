@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ClusterTemplate.ServiceDefaults.Cluster;
+namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
 /// <summary>
 /// Creates Kestrel's listening sockets with SO_REUSEPORT, so that every worker of the cluster

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
-namespace ClusterTemplate.ServiceDefaults.Cluster;
+namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
 /// <summary>
 /// The listening socket of the shared listener mode: the primary binds the public port once and its

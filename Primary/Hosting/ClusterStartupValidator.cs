@@ -1,0 +1,45 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Processes;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Hosting;
+
+/// <summary>
+/// The checks of the <c>Cluster</c> settings that look at this machine: the listener mode exists and runs
+/// on this platform, the worker program is there, and (when everything else holds) the port is free.
+/// Its failures are reported together with those of <see cref="ClusterOptionsValidator"/>.
+/// </summary>
+/// <remarks>
+/// The modes are resolved when validation runs, not injected: they read the very settings being validated,
+/// and a constructor dependency on them would make the settings depend on themselves.
+/// </remarks>
+internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerProgramLocator locator) : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+    {
+        var modes = services.GetRequiredService<ListenerModeSelector>();
+        var failures = new List<string>();
+        if (modes.Find(options.Mode) is not { } mode)
+        {
+            failures.Add($"Cluster:Mode must be {modes.AcceptedValues} (got '{options.Mode}').");
+        }
+        else if (mode.UnsupportedReason is { } unsupported)
+        {
+            failures.Add(unsupported);
+        }
+
+        if (!locator.TryLocate(options.WorkerPath, out _, out var searched))
+        {
+            failures.Add($"Cluster:WorkerPath: worker program not found (looked in {searched}); set it to the Worker's executable or .dll.");
+        }
+
+        var settingsHold = failures.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
+        if (settingsHold && PortAvailability.IsTaken(options.Port))
+        {
+            failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,36 @@
+using ClusterTemplate.Primary.Supervision;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ClusterTemplate.Primary.Listeners;
+
+/// <summary>
+/// The primary's side of one listener mode: how connections on the public port reach the workers.
+/// One object per mode, chosen by name from <c>Cluster:Mode</c> (<see cref="ListenerModeSelector"/>);
+/// the worker's side of the same mode is its <c>IWorkerListenerMode</c> of the same name.
+/// </summary>
+internal interface IListenerMode
+{
+    /// <summary>The mode's name in <c>Cluster:Mode</c> and <c>CLUSTER_MODE</c>.</summary>
+    string Name { get; }
+
+    /// <summary>What the mode does, in the words of the primary's start line.</summary>
+    string Description { get; }
+
+    /// <summary>Why this platform cannot run the mode, naming the modes it can; <see langword="null"/> when it can.</summary>
+    string? UnsupportedReason { get; }
+
+    /// <summary>Start-up work before the first worker starts (listener migration, the shared socket).</summary>
+    void Start();
+
+    /// <summary>What the primary's own Kestrel listens on besides its control socket.</summary>
+    void ConfigureKestrel(KestrelServerOptions kestrel);
+
+    /// <summary>Adds what a worker needs from this mode to the environment it starts with.</summary>
+    void AddWorkerEnvironment(IDictionary<string, string> environment);
+
+    /// <summary>Called synchronously on every lifecycle event with the worker table, before the supervisor acts on it.</summary>
+    void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers);
+
+    /// <summary>Runs after a worker was marked stopping and before it is asked to stop.</summary>
+    Task BeforeWorkerStopAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,37 @@
+using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Proxy;
+using ClusterTemplate.Primary.Supervision;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using Microsoft.Extensions.Options;
+
+namespace ClusterTemplate.Primary.Listeners;
+
+/// <summary>
+/// The primary serves the public port with YARP and forwards to the ready workers on their loopback ports.
+/// A worker leaves the destinations as soon as it is marked stopping, and is asked to stop only after
+/// <c>Cluster:DeregistrationDelay</c>, so requests already routed to it still reach it.
+/// </summary>
+internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinations destinations, TimeProvider time) : IListenerMode
+{
+    public string Name => ListenerModeNames.Proxy;
+
+    public string Description => "the primary serves the port with YARP and forwards to ready workers on loopback";
+
+    public string? UnsupportedReason => null;
+
+    public void Start() => destinations.Update([]);
+
+    public void ConfigureKestrel(KestrelServerOptions kestrel) => kestrel.ListenAnyIP(options.Value.Port);
+
+    public void AddWorkerEnvironment(IDictionary<string, string> environment)
+    {
+    }
+
+    public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers) => destinations.Update(workers);
+
+    public Task BeforeWorkerStopAsync(CancellationToken cancellationToken) =>
+        options.Value.DeregistrationDelay > TimeSpan.Zero
+            ? Task.Delay(options.Value.DeregistrationDelay, time, cancellationToken)
+            : Task.CompletedTask;
+}

@@ -11,9 +11,9 @@ using ClusterTemplate.ServiceDefaults.Cluster;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
+using OpenTelemetry.Instrumentation.Http;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using OpenTelemetry.Instrumentation.Http;
 
 namespace ClusterTemplate.Primary.Hosting;
 

@@ -1,8 +1,8 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.Primary.Supervision;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Listeners;

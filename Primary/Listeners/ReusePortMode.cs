@@ -1,6 +1,6 @@
 using ClusterTemplate.Primary.Supervision;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ClusterTemplate.Primary.Listeners;
 

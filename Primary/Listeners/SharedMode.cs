@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net.Sockets;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Listeners;

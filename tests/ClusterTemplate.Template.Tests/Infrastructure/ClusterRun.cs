@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace ClusterTemplate.Template.Tests.Infrastructure;

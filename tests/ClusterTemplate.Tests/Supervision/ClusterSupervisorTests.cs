@@ -1,11 +1,11 @@
 using ClusterTemplate.Primary.Configuration;
-using ClusterTemplate.Primary.Processes;
-using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Listeners;
-using Microsoft.Extensions.DependencyInjection;
+using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

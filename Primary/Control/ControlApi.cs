@@ -1,7 +1,8 @@
-using ClusterTemplate.ServiceDefaults.Cluster;
 using System.Text.Json;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Control;
@@ -12,51 +13,25 @@ namespace ClusterTemplate.Primary.Control;
 /// </summary>
 public static class ControlApi
 {
-    /// <summary>Routes of the control API, for clients.</summary>
-    public static class Routes
-    {
-        /// <summary>GET: the worker table.</summary>
-        public const string Status = "/control/status";
-
-        /// <summary>GET: lifecycle events as newline-delimited JSON, as they happen.</summary>
-        public const string Events = "/control/events";
-
-        /// <summary>POST: rolling restart of all workers.</summary>
-        public const string Reload = "/control/reload";
-
-        /// <summary>POST <c>/control/scale/{count}</c>: scale to a number of workers.</summary>
-        public const string Scale = "/control/scale/{count:int}";
-
-        /// <summary>POST <c>/control/workers/{id}/restart</c>: replace one worker.</summary>
-        public const string RestartWorker = "/control/workers/{id:int}/restart";
-
-        /// <summary>The <see cref="Scale"/> path for <paramref name="count"/> workers.</summary>
-        public static string ScaleTo(int count) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/control/scale/{count}");
-
-        /// <summary>The <see cref="RestartWorker"/> path for worker <paramref name="id"/>.</summary>
-        public static string RestartWorkerWithId(int id) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/control/workers/{id}/restart");
-    }
-
     /// <summary>Maps the control API; it answers only on the control socket (see <see cref="ControlEndpointMatcherPolicy"/>).</summary>
     public static IEndpointRouteBuilder MapClusterControl(this IEndpointRouteBuilder app)
     {
         var endpoints = app.MapGroup("").WithMetadata(ControlEndpointMetadata.Instance);
-        endpoints.MapGet(Routes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
+        endpoints.MapGet(ControlRoutes.Status, (ClusterSupervisor supervisor, IOptions<ClusterOptions> options) =>
             new ClusterStatus(Environment.ProcessId, options.Value.Port, ClusterListenerModes.Name(options.Value.Resolve()), supervisor.GetWorkers()));
 
-        endpoints.MapGet(Routes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
+        endpoints.MapGet(ControlRoutes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
             // The stream never ends by itself: it must end when the primary stops, or the shutdown waits for it.
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
             var cancellationToken = stopping.Token;
             context.Response.ContentType = "application/x-ndjson";
             await context.Response.Body.FlushAsync(cancellationToken);
-            var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
             try
             {
                 await foreach (var item in events.SubscribeAsync(cancellationToken))
                 {
-                    await JsonSerializer.SerializeAsync(context.Response.Body, item, options, cancellationToken);
+                    await JsonSerializer.SerializeAsync(context.Response.Body, item, ControlJson.Options, cancellationToken);
                     await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
                     await context.Response.Body.FlushAsync(cancellationToken);
                 }
@@ -66,13 +41,13 @@ public static class ControlApi
             }
         });
 
-        endpoints.MapPost(Routes.Reload, async (ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+        endpoints.MapPost(ControlRoutes.Reload, async (ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
             ToResult(await supervisor.RollingRestartAsync(cancellationToken)));
 
-        endpoints.MapPost(Routes.Scale, async (int count, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+        endpoints.MapPost(ControlRoutes.Scale, async (int count, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
             ToResult(await supervisor.ScaleAsync(count, cancellationToken)));
 
-        endpoints.MapPost(Routes.RestartWorker, async (int id, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
+        endpoints.MapPost(ControlRoutes.RestartWorker, async (int id, ClusterSupervisor supervisor, CancellationToken cancellationToken) =>
             ToResult(await supervisor.RestartWorkerAsync(id, cancellationToken)));
 
         return app;

@@ -1,6 +1,7 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 

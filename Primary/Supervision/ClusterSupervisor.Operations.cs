@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Supervision;
 

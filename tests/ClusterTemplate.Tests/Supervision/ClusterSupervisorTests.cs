@@ -1,11 +1,12 @@
+using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Processes;
-using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using ClusterTemplate.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

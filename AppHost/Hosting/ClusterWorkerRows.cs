@@ -1,4 +1,4 @@
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
@@ -43,7 +43,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
     }
 
     /// <summary>Shows a lifecycle event on its row at once.</summary>
-    public async Task ApplyAsync(WorkerEvent item)
+    public async Task ApplyAsync(WorkerLifecycleEvent item)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try

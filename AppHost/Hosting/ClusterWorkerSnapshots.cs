@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClusterTemplate.AppHost.Hosting;
@@ -28,28 +28,28 @@ internal static class ClusterWorkerSnapshots
     };
 
     /// <summary>The row as the worker table says it is now.</summary>
-    public static CustomResourceSnapshot FromStatus(CustomResourceSnapshot previous, WorkerStatus status, int publicPort)
+    public static CustomResourceSnapshot FromStatus(CustomResourceSnapshot previous, WorkerSnapshot status, int publicPort)
     {
         var (text, style) = status.State switch
         {
-            "Running" => (KnownResourceStates.Running, KnownResourceStateStyles.Success),
-            "Starting" => (KnownResourceStates.Starting, KnownResourceStateStyles.Info),
-            "Stopping" => (KnownResourceStates.Stopping, KnownResourceStateStyles.Info),
-            "Restarting" => (ClusterWorkerProperties.RestartingState, KnownResourceStateStyles.Warn),
-            "Failed" => (ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
-            "Stopped" => (KnownResourceStates.Exited, KnownResourceStateStyles.Info),
-            var other => (other, (string?)null),
+            WorkerState.Running => (KnownResourceStates.Running, KnownResourceStateStyles.Success),
+            WorkerState.Starting => (KnownResourceStates.Starting, KnownResourceStateStyles.Info),
+            WorkerState.Stopping => (KnownResourceStates.Stopping, KnownResourceStateStyles.Info),
+            WorkerState.Restarting => (ClusterWorkerProperties.RestartingState, KnownResourceStateStyles.Warn),
+            WorkerState.Failed => (ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
+            WorkerState.Stopped => (KnownResourceStates.Exited, KnownResourceStateStyles.Info),
+            var other => (other.ToString(), (string?)null),
         };
 
         var health = status switch
         {
             { Healthy: true } => "healthy",
-            { State: "Running" } => "unhealthy",
+            { State: WorkerState.Running } => "unhealthy",
             _ => "pending",
         };
 
         // Only a running worker has a health report: the dashboard shows a starting or restarting row without one.
-        var reports = status.State == "Running"
+        var reports = status.State == WorkerState.Running
             ? ImmutableArray.Create(
                 new HealthReportSnapshot(
                     LivenessCheck,
@@ -95,21 +95,21 @@ internal static class ClusterWorkerSnapshots
     /// The row right after a lifecycle event, before the next status read: an exit shows at once, even
     /// when the replacement is up before the table is read again.
     /// </summary>
-    public static CustomResourceSnapshot FromEvent(CustomResourceSnapshot previous, WorkerEvent item, DateTime now)
+    public static CustomResourceSnapshot FromEvent(CustomResourceSnapshot previous, WorkerLifecycleEvent item, DateTime now)
     {
-        var described = item.Detail is { Length: > 0 } detail ? $"{item.Kind}: {detail}" : item.Kind;
+        var described = item.Detail is { Length: > 0 } detail ? $"{item.Kind}: {detail}" : item.Kind.ToString();
         var properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, described);
         var currentPid = previous.Properties.FirstOrDefault(p => p.Name == ClusterWorkerProperties.ProcessId)?.Value as int?;
 
         // Events about a process the row no longer shows (the old one of a planned replacement) change nothing else.
-        if (currentPid is { } pid && pid != 0 && pid != item.ProcessId && item.Kind != "Started")
+        if (currentPid is { } pid && pid != 0 && pid != item.ProcessId && item.Kind != WorkerEventKind.Started)
         {
             return previous with { Properties = properties };
         }
 
         return item.Kind switch
         {
-            "Exited" => (previous with
+            WorkerEventKind.Exited => (previous with
             {
                 State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
                 StopTimeStamp = now,
@@ -119,11 +119,11 @@ internal static class ClusterWorkerSnapshots
                     .Set(ClusterWorkerProperties.Health, "pending")
                     .Set(ClusterWorkerProperties.Ready, false),
             }).WithHealthReports([]),
-            "Unhealthy" => (previous with
+            WorkerEventKind.Unhealthy => (previous with
             {
                 Properties = properties.Set(ClusterWorkerProperties.Health, "unhealthy"),
             }).WithHealthReports([new HealthReportSnapshot(LivenessCheck, HealthStatus.Unhealthy, item.Detail, ExceptionText: null)]),
-            "Failed" => previous with
+            WorkerEventKind.Failed => previous with
             {
                 State = new ResourceStateSnapshot(ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
                 Properties = properties,

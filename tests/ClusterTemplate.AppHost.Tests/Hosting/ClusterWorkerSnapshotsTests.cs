@@ -1,5 +1,5 @@
 using ClusterTemplate.AppHost.Hosting;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClusterTemplate.AppHost.Tests.Hosting;
@@ -13,7 +13,7 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void A_running_ready_worker_is_a_running_healthy_row_with_its_table_row_as_properties()
     {
-        var row = Row(Status("Running", pid: 42, healthy: true, ready: true, restarts: 2, lastExit: "exit code 3"));
+        var row = Row(Status(WorkerState.Running, pid: 42, healthy: true, ready: true, restarts: 2, lastExit: "exit code 3"));
 
         Assert.Equal(KnownResourceStates.Running, row.State?.Text);
         Assert.Equal(HealthStatus.Healthy, row.HealthStatus);
@@ -30,16 +30,16 @@ public sealed class ClusterWorkerSnapshotsTests
     [InlineData(false, true)]
     public void A_running_worker_failing_a_probe_is_an_unhealthy_row(bool healthy, bool ready)
     {
-        var row = Row(Status("Running", pid: 42, healthy: healthy, ready: ready));
+        var row = Row(Status(WorkerState.Running, pid: 42, healthy: healthy, ready: ready));
 
         Assert.Equal(HealthStatus.Unhealthy, row.HealthStatus);
     }
 
     [Theory]
-    [InlineData("Restarting", ClusterWorkerProperties.RestartingState)]
-    [InlineData("Failed", ClusterWorkerProperties.FailedState)]
-    [InlineData("Starting", "Starting")]
-    public void The_row_state_follows_the_slot_state(string slotState, string rowState)
+    [InlineData(WorkerState.Restarting, ClusterWorkerProperties.RestartingState)]
+    [InlineData(WorkerState.Failed, ClusterWorkerProperties.FailedState)]
+    [InlineData(WorkerState.Starting, "Starting")]
+    public void The_row_state_follows_the_slot_state(WorkerState slotState, string rowState)
     {
         Assert.Equal(rowState, Row(Status(slotState, pid: 0)).State?.Text);
     }
@@ -47,7 +47,7 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void A_proxy_mode_worker_shows_its_own_loopback_url()
     {
-        var row = Row(Status("Running", pid: 42, port: 40001));
+        var row = Row(Status(WorkerState.Running, pid: 42, port: 40001));
 
         Assert.Equal("http://127.0.0.1:40001", Assert.Single(row.Urls).Url);
     }
@@ -57,9 +57,9 @@ public sealed class ClusterWorkerSnapshotsTests
     [InlineData("exit code 3", 3)]
     public void An_exit_of_the_current_process_shows_at_once_with_its_exit_code(string detail, int exitCode)
     {
-        var running = Row(Status("Running", pid: 42));
+        var running = Row(Status(WorkerState.Running, pid: 42));
 
-        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, detail, exitCode), s_now);
+        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, detail, exitCode), s_now);
 
         Assert.Equal(KnownResourceStates.Exited, exited.State?.Text);
         Assert.Equal(exitCode, exited.ExitCode);
@@ -69,9 +69,9 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void The_exit_of_a_replaced_process_changes_only_the_last_event()
     {
-        var running = Row(Status("Running", pid: 43));
+        var running = Row(Status(WorkerState.Running, pid: 43));
 
-        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, "stopped (exit code 0)", 0), s_now);
+        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "stopped (exit code 0)", 0), s_now);
 
         Assert.Equal(KnownResourceStates.Running, after.State?.Text);
         Assert.Null(after.ExitCode);
@@ -81,15 +81,15 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void A_removed_slot_is_hidden()
     {
-        var removed = ClusterWorkerSnapshots.Removed(Row(Status("Running", pid: 42)), s_now);
+        var removed = ClusterWorkerSnapshots.Removed(Row(Status(WorkerState.Running, pid: 42)), s_now);
 
         Assert.True(removed.IsHidden);
     }
 
-    private static CustomResourceSnapshot Row(WorkerStatus status) =>
+    private static CustomResourceSnapshot Row(WorkerSnapshot status) =>
         ClusterWorkerSnapshots.FromStatus(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), status, PublicPort);
 
-    private static WorkerStatus Status(string state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
+    private static WorkerSnapshot Status(WorkerState state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
         new(1, 1, pid, state, healthy, ready, restarts, s_now, lastExit, port, 0, 0);
 
     private static object? Property(CustomResourceSnapshot row, string name) =>

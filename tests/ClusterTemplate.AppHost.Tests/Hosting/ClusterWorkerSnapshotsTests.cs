@@ -39,6 +39,7 @@ public sealed class ClusterWorkerSnapshotsTests
     [InlineData(WorkerState.Restarting, ClusterWorkerProperties.RestartingState)]
     [InlineData(WorkerState.Failed, ClusterWorkerProperties.FailedState)]
     [InlineData(WorkerState.Starting, "Starting")]
+    [InlineData(WorkerState.Stopped, "Exited")]
     public void The_row_state_follows_the_slot_state(WorkerState slotState, string rowState)
     {
         Assert.Equal(rowState, Row(Status(slotState, pid: 0)).State?.Text);
@@ -59,11 +60,30 @@ public sealed class ClusterWorkerSnapshotsTests
     {
         var running = Row(Status(WorkerState.Running, pid: 42));
 
-        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, detail, exitCode), s_now);
+        var exited = Apply(running, Status(WorkerState.Running, pid: 42), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, detail, exitCode));
 
         Assert.Equal(KnownResourceStates.Exited, exited.State?.Text);
+        Assert.Equal(KnownResourceStateStyles.Error, exited.State?.Style);
         Assert.Equal(exitCode, exited.ExitCode);
+        Assert.Equal(s_now, exited.StopTimeStamp);
         Assert.Equal(detail, Property(exited, ClusterWorkerProperties.LastExitReason));
+        Assert.Equal($"Exited: {detail}", Property(exited, ClusterWorkerProperties.LastEvent));
+        Assert.Equal("pending", Property(exited, ClusterWorkerProperties.Health));
+        Assert.Empty(exited.HealthReports);
+    }
+
+    [Fact]
+    public void The_exit_stays_on_the_row_until_the_slot_runs_a_process_again()
+    {
+        var exited = Apply(Row(Status(WorkerState.Running, pid: 42)), Status(WorkerState.Running, pid: 42), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "exit code 3", 3));
+
+        var restarting = ClusterWorkerSnapshots.FromWorker(exited, Status(WorkerState.Restarting, pid: 0), PublicPort);
+        var replaced = ClusterWorkerSnapshots.FromWorker(restarting, Status(WorkerState.Starting, pid: 43), PublicPort);
+
+        Assert.Equal(ClusterWorkerProperties.RestartingState, restarting.State?.Text);
+        Assert.Equal(3, restarting.ExitCode);
+        Assert.Null(replaced.ExitCode);
+        Assert.Null(replaced.StopTimeStamp);
     }
 
     [Fact]
@@ -71,11 +91,23 @@ public sealed class ClusterWorkerSnapshotsTests
     {
         var running = Row(Status(WorkerState.Running, pid: 43));
 
-        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "stopped (exit code 0)", 0), s_now);
+        var after = Apply(running, Status(WorkerState.Running, pid: 43), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "stopped (exit code 0)", 0));
 
         Assert.Equal(KnownResourceStates.Running, after.State?.Text);
+        Assert.Equal(43, Property(after, ClusterWorkerProperties.ProcessId));
         Assert.Null(after.ExitCode);
         Assert.Equal("Exited: stopped (exit code 0)", Property(after, ClusterWorkerProperties.LastEvent));
+    }
+
+    [Fact]
+    public void An_unknown_row_stays_unknown_and_shows_only_the_event()
+    {
+        var unknown = ClusterWorkerSnapshots.Unknown(Row(Status(WorkerState.Running, pid: 42)), "primary not reachable");
+
+        var after = ClusterWorkerSnapshots.WithLastEvent(unknown, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "exit code 3", 3));
+
+        Assert.Equal(ClusterWorkerProperties.UnknownState, after.State?.Text);
+        Assert.Equal("Exited: exit code 3", Property(after, ClusterWorkerProperties.LastEvent));
     }
 
     [Fact]
@@ -86,8 +118,12 @@ public sealed class ClusterWorkerSnapshotsTests
         Assert.True(removed.IsHidden);
     }
 
-    private static CustomResourceSnapshot Row(WorkerSnapshot status) =>
-        ClusterWorkerSnapshots.FromStatus(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), status, PublicPort);
+    private static CustomResourceSnapshot Row(WorkerSnapshot worker) =>
+        ClusterWorkerSnapshots.FromWorker(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), worker, PublicPort);
+
+    /// <summary>The row after <paramref name="item"/>, the way the rows apply an event: to the slot's last known table row.</summary>
+    private static CustomResourceSnapshot Apply(CustomResourceSnapshot row, WorkerSnapshot known, WorkerLifecycleEvent item) =>
+        ClusterWorkerSnapshots.FromEvent(row, item, WorkerSnapshotEvents.Apply(known, item), PublicPort, s_now);
 
     private static WorkerSnapshot Status(WorkerState state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
         new(1, 1, pid, state, healthy, ready, restarts, s_now, lastExit, port, 0, 0);

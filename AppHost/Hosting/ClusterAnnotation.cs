@@ -1,5 +1,7 @@
 using System.Globalization;
 using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
@@ -9,9 +11,6 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// </summary>
 internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
 {
-    /// <summary>The control socket's file name inside the runtime folder (the primary's contract).</summary>
-    public const string ControlSocketName = "control.sock";
-
     private ClusterControlClient? _client;
 
     public int Workers { get; set; }
@@ -26,9 +25,13 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
     /// <summary>The worker table as last read from the primary, or <see langword="null"/> before the first read or after losing it.</summary>
     public ClusterStatus? LatestStatus { get; set; }
 
-    public string ResolvedRuntimeDirectory => RuntimeDirectory ?? DefaultRuntimeDirectory(Port);
+    /// <summary>
+    /// The runtime folder passed to the primary: by default the primary's own default for the port, so
+    /// <c>curl --unix-socket</c> finds an AppHost-run cluster where it finds any other.
+    /// </summary>
+    public string ResolvedRuntimeDirectory => RuntimeDirectory ?? ControlSocket.DefaultRuntimeDirectory(Port);
 
-    public string ControlSocketPath => Path.Combine(ResolvedRuntimeDirectory, ControlSocketName);
+    public string ControlSocketPath => ControlSocket.PathIn(ResolvedRuntimeDirectory);
 
     /// <summary>The control client, created on first use (after the port is final).</summary>
     public ClusterControlClient Client => _client ??= new ClusterControlClient(ControlSocketPath);
@@ -43,21 +46,12 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
         {
             yield return new("Cluster__Mode", Mode switch
             {
-                ClusterMode.Proxy => "proxy",
-                ClusterMode.Shared => "shared",
-                _ => "reuseport",
+                ClusterMode.Proxy => ListenerModeNames.Proxy,
+                ClusterMode.Shared => ListenerModeNames.Shared,
+                _ => ListenerModeNames.ReusePort,
             });
         }
     }
 
     public void Dispose() => _client?.Dispose();
-
-    // The primary's own default, so `curl --unix-socket` finds an AppHost-run cluster where it finds any other.
-    private static string DefaultRuntimeDirectory(int port)
-    {
-        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Directory.Exists(runtime)
-            ? runtime
-            : Path.GetTempPath();
-        return Path.Combine(root, "clustertemplate-" + port.ToString(CultureInfo.InvariantCulture));
-    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Hosting;
 

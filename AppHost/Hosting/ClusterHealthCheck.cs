@@ -1,3 +1,4 @@
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClusterTemplate.AppHost.Hosting;
@@ -16,7 +17,7 @@ internal sealed class ClusterHealthCheck(ClusterAnnotation cluster) : IHealthChe
         }
 
         var total = status.Workers.Count;
-        var serving = status.Workers.Count(worker => worker is { State: "Running", Healthy: true, Ready: true });
+        var serving = status.Workers.Count(worker => worker is { State: WorkerState.Running, Healthy: true, Ready: true });
         var description = $"{serving} of {total} workers running, healthy and ready";
         return Task.FromResult(serving switch
         {

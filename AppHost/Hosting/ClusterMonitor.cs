@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.AppHost.Hosting;
@@ -127,6 +127,6 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
         public static partial void Lost(ILogger logger, string cluster, string controlSocket, string reason);
 
         [LoggerMessage(3, LogLevel.Debug, "Cluster {Cluster} worker {WorkerId}: {Kind} (pid {ProcessId}, generation {Generation}) {Detail}")]
-        public static partial void WorkerEvent(ILogger logger, string cluster, int workerId, string kind, int processId, int generation, string? detail);
+        public static partial void WorkerEvent(ILogger logger, string cluster, int workerId, WorkerEventKind kind, int processId, int generation, string? detail);
     }
 }

@@ -1,13 +1,13 @@
-using System.Text.RegularExpressions;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
 /// <summary>
 /// Gives each worker row its own console log: the primary passes every worker's output through its own,
-/// each line prefixed <c>[worker N pid P]</c>; this copies the lines of worker N to row N.
+/// each line prefixed as <see cref="WorkerOutputPrefix"/> says; this copies the lines of worker N to row N.
 /// </summary>
-internal sealed partial class ClusterWorkerLogs(ProjectResource primary, ResourceNotificationService notifications, ResourceLoggerService logs)
+internal sealed class ClusterWorkerLogs(ProjectResource primary, ResourceNotificationService notifications, ResourceLoggerService logs)
 {
     private readonly Dictionary<int, ILogger> _rowLoggers = [];
 
@@ -19,10 +19,9 @@ internal sealed partial class ClusterWorkerLogs(ProjectResource primary, Resourc
         {
             foreach (var line in batch)
             {
-                if (WorkerLine().Match(line.Content) is { Success: true } match)
+                if (WorkerOutputPrefix.TryParse(line.Content, out var workerId, out var text))
                 {
-                    var text = match.Groups["text"].Value;
-                    RowLogger(int.Parse(match.Groups["id"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)).Log(line.IsErrorMessage ? LogLevel.Error : LogLevel.Information, default, text, null, static (state, _) => state);
+                    RowLogger(workerId).Log(line.IsErrorMessage ? LogLevel.Error : LogLevel.Information, default, text, null, static (state, _) => state);
                 }
             }
         }
@@ -38,7 +37,4 @@ internal sealed partial class ClusterWorkerLogs(ProjectResource primary, Resourc
 
         return logger;
     }
-
-    [GeneratedRegex(@"\[worker (?<id>\d+) pid \d+\] (?<text>.*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex WorkerLine();
 }

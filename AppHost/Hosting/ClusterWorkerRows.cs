@@ -1,4 +1,4 @@
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
@@ -10,7 +10,11 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
 {
     private readonly Dictionary<int, ClusterWorkerResource> _rows = [];
     private readonly HashSet<int> _shown = [];
+
+    // The last table row of each shown slot with the events since applied; none while the primary is lost.
+    private readonly Dictionary<int, WorkerSnapshot> _known = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _publicPort;
 
     /// <summary>Brings every row in line with the primary's worker table.</summary>
     public async Task ApplyAsync(ClusterStatus status)
@@ -19,18 +23,21 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         try
         {
             cluster.LatestStatus = status;
+            _publicPort = status.Port;
             var present = new HashSet<int>();
             foreach (var worker in status.Workers)
             {
                 present.Add(worker.WorkerId);
                 var row = GetOrCreate(worker.WorkerId);
                 _shown.Add(worker.WorkerId);
-                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromStatus(previous, worker, status.Port)).ConfigureAwait(false);
+                _known[worker.WorkerId] = worker;
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromWorker(previous, worker, status.Port)).ConfigureAwait(false);
             }
 
             foreach (var id in _shown.Where(id => !present.Contains(id)).ToArray())
             {
                 _shown.Remove(id);
+                _known.Remove(id);
                 var row = _rows[id];
                 var now = time.GetUtcNow().UtcDateTime;
                 await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.Removed(previous, now)).ConfigureAwait(false);
@@ -43,7 +50,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
     }
 
     /// <summary>Shows a lifecycle event on its row at once.</summary>
-    public async Task ApplyAsync(WorkerEvent item)
+    public async Task ApplyAsync(WorkerLifecycleEvent item)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
@@ -55,8 +62,17 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
             }
 
             var row = _rows[item.WorkerId];
+            if (!_known.TryGetValue(item.WorkerId, out var known))
+            {
+                // The primary was lost: what the row last showed may no longer be true, so only the event is shown.
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.WithLastEvent(previous, item)).ConfigureAwait(false);
+                return;
+            }
+
+            var worker = WorkerSnapshotEvents.Apply(known, item);
+            _known[item.WorkerId] = worker;
             var now = time.GetUtcNow().UtcDateTime;
-            await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromEvent(previous, item, now)).ConfigureAwait(false);
+            await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.FromEvent(previous, item, worker, _publicPort, now)).ConfigureAwait(false);
         }
         finally
         {
@@ -71,6 +87,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         try
         {
             cluster.LatestStatus = null;
+            _known.Clear();
             foreach (var id in _shown)
             {
                 var row = _rows[id];

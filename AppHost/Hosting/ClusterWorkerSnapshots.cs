@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
-/// <summary>Turns rows of the primary's worker table and its lifecycle events into dashboard snapshots.</summary>
+/// <summary>Turns rows of the primary's worker table, and its lifecycle events applied to them, into dashboard snapshots.</summary>
 internal static class ClusterWorkerSnapshots
 {
     private const string LivenessCheck = "liveness";
@@ -27,110 +27,98 @@ internal static class ClusterWorkerSnapshots
         ],
     };
 
-    /// <summary>The row as the worker table says it is now.</summary>
-    public static CustomResourceSnapshot FromStatus(CustomResourceSnapshot previous, WorkerStatus status, int publicPort)
+    /// <summary>
+    /// The row of a slot as <paramref name="worker"/> describes it: a row of the worker table, or one with
+    /// lifecycle events applied (<see cref="WorkerSnapshotEvents.Apply"/>). A slot without a process keeps
+    /// the exit its row shows.
+    /// </summary>
+    public static CustomResourceSnapshot FromWorker(CustomResourceSnapshot previous, WorkerSnapshot worker, int publicPort)
     {
-        var (text, style) = status.State switch
+        var runs = worker.ProcessId != 0;
+        var exitCode = runs ? null : previous.ExitCode;
+        var (text, style) = worker.State switch
         {
-            "Running" => (KnownResourceStates.Running, KnownResourceStateStyles.Success),
-            "Starting" => (KnownResourceStates.Starting, KnownResourceStateStyles.Info),
-            "Stopping" => (KnownResourceStates.Stopping, KnownResourceStateStyles.Info),
-            "Restarting" => (ClusterWorkerProperties.RestartingState, KnownResourceStateStyles.Warn),
-            "Failed" => (ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
-            "Stopped" => (KnownResourceStates.Exited, KnownResourceStateStyles.Info),
-            var other => (other, (string?)null),
+            WorkerState.Running => (KnownResourceStates.Running, KnownResourceStateStyles.Success),
+            WorkerState.Starting => (KnownResourceStates.Starting, KnownResourceStateStyles.Info),
+            WorkerState.Stopping => (KnownResourceStates.Stopping, KnownResourceStateStyles.Info),
+            WorkerState.Restarting => (ClusterWorkerProperties.RestartingState, KnownResourceStateStyles.Warn),
+            WorkerState.Failed => (ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
+            WorkerState.Stopped => (KnownResourceStates.Exited, exitCode is null or 0 ? KnownResourceStateStyles.Info : KnownResourceStateStyles.Error),
+            var other => (other.ToString(), (string?)null),
         };
 
-        var health = status switch
+        var health = worker switch
         {
             { Healthy: true } => "healthy",
-            { State: "Running" } => "unhealthy",
+            { State: WorkerState.Running } => "unhealthy",
             _ => "pending",
         };
 
         // Only a running worker has a health report: the dashboard shows a starting or restarting row without one.
-        var reports = status.State == "Running"
+        var reports = worker.State == WorkerState.Running
             ? ImmutableArray.Create(
                 new HealthReportSnapshot(
                     LivenessCheck,
-                    status.Healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy,
-                    status.Healthy ? "liveness probe passing" : "liveness probe failing",
+                    worker.Healthy ? HealthStatus.Healthy : HealthStatus.Unhealthy,
+                    worker.Healthy ? "liveness probe passing" : "liveness probe failing",
                     ExceptionText: null),
                 new HealthReportSnapshot(
                     ReadinessCheck,
-                    status.Ready ? HealthStatus.Healthy : HealthStatus.Unhealthy,
-                    status.Ready ? "ready: takes traffic" : "not ready: takes no traffic",
+                    worker.Ready ? HealthStatus.Healthy : HealthStatus.Unhealthy,
+                    worker.Ready ? "ready: takes traffic" : "not ready: takes no traffic",
                     ExceptionText: null))
             : [];
 
         // A worker of a proxy-mode cluster has its own loopback port; in the other modes it shares the public one.
-        ImmutableArray<UrlSnapshot> urls = status.Port > 0 && status.Port != publicPort
-            ? [new UrlSnapshot("http", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{status.Port}"), IsInternal: false)]
+        ImmutableArray<UrlSnapshot> urls = worker.Port > 0 && worker.Port != publicPort
+            ? [new UrlSnapshot("http", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{worker.Port}"), IsInternal: false)]
             : [];
 
         return (previous with
         {
             State = new ResourceStateSnapshot(text, style),
-            StartTimeStamp = status.StartedAt?.UtcDateTime,
-            StopTimeStamp = status.ProcessId == 0 ? previous.StopTimeStamp : null,
-            ExitCode = status.ProcessId == 0 ? previous.ExitCode : null,
+            StartTimeStamp = worker.StartedAt?.UtcDateTime,
+            StopTimeStamp = runs ? null : previous.StopTimeStamp,
+            ExitCode = exitCode,
             IsHidden = false,
             Urls = urls,
             Properties = previous.Properties
-                .Set(ClusterWorkerProperties.WorkerId, status.WorkerId)
-                .Set(ClusterWorkerProperties.ProcessId, status.ProcessId)
-                .Set(ClusterWorkerProperties.Generation, status.Generation)
+                .Set(ClusterWorkerProperties.WorkerId, worker.WorkerId)
+                .Set(ClusterWorkerProperties.ProcessId, worker.ProcessId)
+                .Set(ClusterWorkerProperties.Generation, worker.Generation)
                 .Set(ClusterWorkerProperties.Health, health)
-                .Set(ClusterWorkerProperties.Ready, status.Ready)
-                .Set(ClusterWorkerProperties.Restarts, status.Restarts)
-                .Set(ClusterWorkerProperties.StartedAt, status.StartedAt?.UtcDateTime)
-                .Set(ClusterWorkerProperties.LastExitReason, status.LastExitReason)
-                .Set(ClusterWorkerProperties.Port, status.Port)
-                .Set(ClusterWorkerProperties.RequestsServed, status.RequestsServed)
-                .Set(ClusterWorkerProperties.WorkingSetBytes, status.WorkingSetBytes),
+                .Set(ClusterWorkerProperties.Ready, worker.Ready)
+                .Set(ClusterWorkerProperties.Restarts, worker.Restarts)
+                .Set(ClusterWorkerProperties.StartedAt, worker.StartedAt?.UtcDateTime)
+                .Set(ClusterWorkerProperties.LastExitReason, worker.LastExitReason)
+                .Set(ClusterWorkerProperties.Port, worker.Port)
+                .Set(ClusterWorkerProperties.RequestsServed, worker.RequestsServed)
+                .Set(ClusterWorkerProperties.WorkingSetBytes, worker.WorkingSetBytes),
         }).WithHealthReports(reports);
     }
 
     /// <summary>
-    /// The row right after a lifecycle event, before the next status read: an exit shows at once, even
-    /// when the replacement is up before the table is read again.
+    /// The row right after a lifecycle event, before the next read of the table: <paramref name="worker"/> is
+    /// the slot's last known table row with <paramref name="item"/> applied. An exit shows at once, even when
+    /// the replacement is up before the table is read again.
     /// </summary>
-    public static CustomResourceSnapshot FromEvent(CustomResourceSnapshot previous, WorkerEvent item, DateTime now)
+    public static CustomResourceSnapshot FromEvent(CustomResourceSnapshot previous, WorkerLifecycleEvent item, WorkerSnapshot worker, int publicPort, DateTime now)
     {
-        var described = item.Detail is { Length: > 0 } detail ? $"{item.Kind}: {detail}" : item.Kind;
-        var properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, described);
-        var currentPid = previous.Properties.FirstOrDefault(p => p.Name == ClusterWorkerProperties.ProcessId)?.Value as int?;
-
-        // Events about a process the row no longer shows (the old one of a planned replacement) change nothing else.
-        if (currentPid is { } pid && pid != 0 && pid != item.ProcessId && item.Kind != "Started")
+        var row = WithLastEvent(previous, item);
+        if (item.Kind == WorkerEventKind.Exited && worker.ProcessId == 0)
         {
-            return previous with { Properties = properties };
+            // The exit of the process the row showed: kept until the slot runs a process again.
+            row = row with { ExitCode = item.ExitCode, StopTimeStamp = now };
         }
 
-        return item.Kind switch
-        {
-            "Exited" => (previous with
-            {
-                State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Error),
-                StopTimeStamp = now,
-                ExitCode = item.ExitCode,
-                Properties = properties
-                    .Set(ClusterWorkerProperties.LastExitReason, item.Detail)
-                    .Set(ClusterWorkerProperties.Health, "pending")
-                    .Set(ClusterWorkerProperties.Ready, false),
-            }).WithHealthReports([]),
-            "Unhealthy" => (previous with
-            {
-                Properties = properties.Set(ClusterWorkerProperties.Health, "unhealthy"),
-            }).WithHealthReports([new HealthReportSnapshot(LivenessCheck, HealthStatus.Unhealthy, item.Detail, ExceptionText: null)]),
-            "Failed" => previous with
-            {
-                State = new ResourceStateSnapshot(ClusterWorkerProperties.FailedState, KnownResourceStateStyles.Error),
-                Properties = properties,
-            },
-            _ => previous with { Properties = properties },
-        };
+        return FromWorker(row, worker, publicPort);
     }
+
+    /// <summary>The row with <paramref name="item"/> as its last event and nothing else changed.</summary>
+    public static CustomResourceSnapshot WithLastEvent(CustomResourceSnapshot previous, WorkerLifecycleEvent item) => previous with
+    {
+        Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, item.Detail is { Length: > 0 } detail ? $"{item.Kind}: {detail}" : item.Kind.ToString()),
+    };
 
     /// <summary>The row when the primary is gone or cannot be asked: what it last said may no longer be true.</summary>
     public static CustomResourceSnapshot Unknown(CustomResourceSnapshot previous, string reason) => (previous with

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Processes;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Control;
 
@@ -14,7 +13,6 @@ namespace ClusterTemplate.Primary.Control;
 public static class ControlCommandLine
 {
     private static readonly string[] s_commands = ["status", "reload", "scale", "restart"];
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Whether the arguments ask for a client command rather than for running a primary.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && s_commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
@@ -38,20 +36,20 @@ public static class ControlCommandLine
         {
             case "status":
             case "reload":
-                path = command == "status" ? ControlApi.Routes.Status : ControlApi.Routes.Reload;
+                path = command == "status" ? ControlRoutes.Status : ControlRoutes.Reload;
                 break;
             case "scale" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count):
-                path = ControlApi.Routes.ScaleTo(count);
+                path = ControlRoutes.ScaleTo(count);
                 break;
             case "restart" when int.TryParse(argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var workerId):
-                path = ControlApi.Routes.RestartWorkerWithId(workerId);
+                path = ControlRoutes.RestartWorkerWithId(workerId);
                 break;
             default:
                 await error.WriteLineAsync($"error: usage: {command} {(command == "scale" ? $"<workers>, a whole number in {ClusterOptions.MinWorkers}..{ClusterOptions.MaxWorkers}" : "<worker-id>, a whole number")} [--port <port>] (got '{argument}')");
                 return 2;
         }
 
-        var socket = Path.Combine(ClusterRuntimeDirectory.Resolve(configuration["Cluster:RuntimeDirectory"], port), ClusterRuntimeDirectory.ControlSocketName);
+        var socket = ControlSocket.PathIn(ClusterRuntimeDirectory.Resolve(configuration["Cluster:RuntimeDirectory"], port));
         if (!File.Exists(socket))
         {
             await error.WriteLineAsync($"error: no primary is running on port {port} (no control socket at {socket}); start one, or pass --port");
@@ -63,13 +61,13 @@ public static class ControlCommandLine
         {
             if (command == "status")
             {
-                var status = await client.GetFromJsonAsync<ClusterStatus>(path, s_json);
+                var status = await client.GetFromJsonAsync<ClusterStatus>(path, ControlJson.Options);
                 await output.WriteAsync(WorkerTableFormatter.Format(status!, DateTimeOffset.UtcNow));
                 return 0;
             }
 
             using var response = await client.PostAsync(path, content: null);
-            var result = await response.Content.ReadFromJsonAsync<ClusterOperationResult>(s_json);
+            var result = await response.Content.ReadFromJsonAsync<ClusterOperationResult>(ControlJson.Options);
             if (result is { Succeeded: true })
             {
                 await output.WriteLineAsync(result.Message);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Control;
 

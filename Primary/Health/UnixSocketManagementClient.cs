@@ -1,5 +1,5 @@
-using ClusterTemplate.Primary.Control;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Health;
 

@@ -1,13 +1,14 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Instrumentation.AspNetCore;
@@ -75,7 +76,7 @@ public static class ClusterPrimaryHostingExtensions
             kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.MarkConnections(ControlConnectionFeature.Instance));
         });
 
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(json => ControlJson.Configure(json.SerializerOptions));
         services.AddHostedService<ReloadSignalHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ControlEndpointMatcherPolicy>());
 

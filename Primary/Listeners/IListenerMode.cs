@@ -1,4 +1,4 @@
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ClusterTemplate.Primary.Listeners;

@@ -1,7 +1,7 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Proxy;
-using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.Shared.Control;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
-using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.Shared.Control;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ClusterTemplate.Primary.Listeners;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net.Sockets;
 using ClusterTemplate.Primary.Configuration;
-using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.Shared.Control;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 

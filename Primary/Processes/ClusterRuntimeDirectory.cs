@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
@@ -10,9 +11,6 @@ namespace ClusterTemplate.Primary.Processes;
 /// </summary>
 public sealed class ClusterRuntimeDirectory : IDisposable
 {
-    /// <summary>The control socket's file name inside the folder.</summary>
-    public const string ControlSocketName = "control.sock";
-
     /// <summary>Creates the folder for the configured port, clearing what a dead primary left there.</summary>
     public ClusterRuntimeDirectory(IOptions<ClusterOptions> options)
     {
@@ -37,21 +35,11 @@ public sealed class ClusterRuntimeDirectory : IDisposable
     public string Path { get; }
 
     /// <summary>Where the primary serves control requests.</summary>
-    public string ControlSocketPath => System.IO.Path.Combine(Path, ControlSocketName);
+    public string ControlSocketPath => ControlSocket.PathIn(Path);
 
     /// <summary>The folder a primary on <paramref name="port"/> uses, for clients that look for it.</summary>
-    public static string Resolve(string? configured, int port)
-    {
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return System.IO.Path.GetFullPath(configured);
-        }
-
-        var root = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Directory.Exists(runtime)
-            ? runtime
-            : System.IO.Path.GetTempPath();
-        return System.IO.Path.Combine(root, "clustertemplate-" + port.ToString(CultureInfo.InvariantCulture));
-    }
+    public static string Resolve(string? configured, int port) =>
+        string.IsNullOrWhiteSpace(configured) ? ControlSocket.DefaultRuntimeDirectory(port) : System.IO.Path.GetFullPath(configured);
 
     /// <summary>The management socket of one worker process (a new path per generation, so no stale file is reused).</summary>
     public string ManagementSocketPath(int workerId, int generation) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Processes;
 
@@ -16,7 +17,7 @@ internal sealed class OsWorkerProcess : IWorkerProcess
     {
         _process = process;
         ProcessId = process.Id;
-        _prefix = $"[worker {workerId} pid {ProcessId}] ";
+        _prefix = WorkerOutputPrefix.Format(workerId, ProcessId);
     }
 
     public int ProcessId { get; }

@@ -1,5 +1,5 @@
 using ClusterTemplate.Primary.Configuration;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 

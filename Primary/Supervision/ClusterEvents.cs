@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Supervision;
 

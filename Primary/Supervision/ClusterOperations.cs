@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Supervision;

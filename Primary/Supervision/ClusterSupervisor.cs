@@ -3,6 +3,7 @@ using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Supervision;

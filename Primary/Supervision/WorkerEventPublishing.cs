@@ -1,3 +1,5 @@
+using ClusterTemplate.Shared.Control;
+
 namespace ClusterTemplate.Primary.Supervision;
 
 /// <summary>Publishes a lifecycle event about one worker process, stamped with the supervisor's clock.</summary>

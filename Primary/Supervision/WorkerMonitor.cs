@@ -4,6 +4,7 @@ using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision.Policies;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Supervision;

@@ -1,5 +1,6 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision.Policies;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Supervision;
 

@@ -1,3 +1,5 @@
+using ClusterTemplate.Shared.Control;
+
 namespace ClusterTemplate.Primary.Supervision;
 
 /// <summary>The cluster's worker slots, numbered 1..N: the table the supervisor keeps and everyone reads.</summary>

@@ -54,7 +54,7 @@ public sealed class WorkerRowsTests
 
         var victim = ClusterAppHost.Pid(cluster.Row(1));
         var bystander = ClusterAppHost.Pid(cluster.Row(2));
-        var exitSeen = cluster.WaitForRowAsync(1, row => row.State?.Text == KnownResourceStates.Exited && ClusterAppHost.Pid(row) == victim, budget.Token);
+        var exitSeen = cluster.WaitForRowAsync(1, row => row.State?.Text == KnownResourceStates.Exited && row.ExitCode is not null, budget.Token);
 
         System.Diagnostics.Process.GetProcessById(victim).Kill();
 

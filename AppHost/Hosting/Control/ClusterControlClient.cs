@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Hosting.Control;
 
@@ -10,56 +10,30 @@ namespace ClusterTemplate.AppHost.Hosting.Control;
 /// Talks to a primary over its control socket (a Unix domain socket in the primary's 0700 runtime
 /// folder): nothing of it is reachable from the network.
 /// </summary>
-internal sealed class ClusterControlClient : IDisposable
+internal sealed class ClusterControlClient(string socketPath) : IDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
-
     /// <summary>How long one status request to the primary may take.</summary>
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpClient _http;
-
-    public ClusterControlClient(string socketPath)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-
-        // The host name is never resolved: every connection goes to the socket.
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://cluster-control/"), Timeout = Timeout.InfiniteTimeSpan };
-    }
+    private readonly HttpClient _http = UnixDomainSocketHttp.CreateClient(socketPath, authority: "cluster-control");
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_requestTimeout);
-        var status = await _http.GetFromJsonAsync<ClusterStatus>("control/status", s_json, timeout.Token).ConfigureAwait(false);
+        var status = await _http.GetFromJsonAsync<ClusterStatus>(ControlRoutes.Status, ControlJson.Options, timeout.Token).ConfigureAwait(false);
         return status ?? throw new InvalidDataException("The primary answered the status request with null.");
     }
 
     /// <summary>Lifecycle events as the primary publishes them, until the stream ends or is cancelled.</summary>
-    public async IAsyncEnumerable<WorkerEvent> WatchEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WorkerLifecycleEvent> WatchEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync("control/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.GetAsync(ControlRoutes.Events, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
-            if (line.Length > 0 && JsonSerializer.Deserialize<WorkerEvent>(line, s_json) is { } item)
+            if (line.Length > 0 && JsonSerializer.Deserialize<WorkerLifecycleEvent>(line, ControlJson.Options) is { } item)
             {
                 yield return item;
             }
@@ -67,13 +41,13 @@ internal sealed class ClusterControlClient : IDisposable
     }
 
     public Task<ClusterOperationResult> RestartWorkerAsync(int workerId, CancellationToken cancellationToken) =>
-        PostAsync(string.Create(CultureInfo.InvariantCulture, $"control/workers/{workerId}/restart"), cancellationToken);
+        PostAsync(ControlRoutes.RestartWorkerWithId(workerId), cancellationToken);
 
     public Task<ClusterOperationResult> RollingRestartAsync(CancellationToken cancellationToken) =>
-        PostAsync("control/reload", cancellationToken);
+        PostAsync(ControlRoutes.Reload, cancellationToken);
 
     public Task<ClusterOperationResult> ScaleAsync(int workers, CancellationToken cancellationToken) =>
-        PostAsync(string.Create(CultureInfo.InvariantCulture, $"control/scale/{workers}"), cancellationToken);
+        PostAsync(ControlRoutes.ScaleTo(workers), cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
@@ -86,7 +60,7 @@ internal sealed class ClusterControlClient : IDisposable
             return new ClusterOperationResult(false, string.Create(CultureInfo.InvariantCulture, $"the primary answered {(int)response.StatusCode} {response.ReasonPhrase}"));
         }
 
-        var result = await response.Content.ReadFromJsonAsync<ClusterOperationResult>(s_json, cancellationToken).ConfigureAwait(false);
+        var result = await response.Content.ReadFromJsonAsync<ClusterOperationResult>(ControlJson.Options, cancellationToken).ConfigureAwait(false);
         return result ?? new ClusterOperationResult(false, string.Create(CultureInfo.InvariantCulture, $"the primary answered {(int)response.StatusCode} without a result"));
     }
 }

@@ -1,5 +1,5 @@
 using ClusterTemplate.AppHost.Hosting;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ClusterTemplate.AppHost.Tests.Hosting;
@@ -13,7 +13,7 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void A_running_ready_worker_is_a_running_healthy_row_with_its_table_row_as_properties()
     {
-        var row = Row(Status("Running", pid: 42, healthy: true, ready: true, restarts: 2, lastExit: "exit code 3"));
+        var row = Row(Status(WorkerState.Running, pid: 42, healthy: true, ready: true, restarts: 2, lastExit: "exit code 3"));
 
         Assert.Equal(KnownResourceStates.Running, row.State?.Text);
         Assert.Equal(HealthStatus.Healthy, row.HealthStatus);
@@ -30,16 +30,17 @@ public sealed class ClusterWorkerSnapshotsTests
     [InlineData(false, true)]
     public void A_running_worker_failing_a_probe_is_an_unhealthy_row(bool healthy, bool ready)
     {
-        var row = Row(Status("Running", pid: 42, healthy: healthy, ready: ready));
+        var row = Row(Status(WorkerState.Running, pid: 42, healthy: healthy, ready: ready));
 
         Assert.Equal(HealthStatus.Unhealthy, row.HealthStatus);
     }
 
     [Theory]
-    [InlineData("Restarting", ClusterWorkerProperties.RestartingState)]
-    [InlineData("Failed", ClusterWorkerProperties.FailedState)]
-    [InlineData("Starting", "Starting")]
-    public void The_row_state_follows_the_slot_state(string slotState, string rowState)
+    [InlineData(WorkerState.Restarting, ClusterWorkerProperties.RestartingState)]
+    [InlineData(WorkerState.Failed, ClusterWorkerProperties.FailedState)]
+    [InlineData(WorkerState.Starting, "Starting")]
+    [InlineData(WorkerState.Stopped, "Exited")]
+    public void The_row_state_follows_the_slot_state(WorkerState slotState, string rowState)
     {
         Assert.Equal(rowState, Row(Status(slotState, pid: 0)).State?.Text);
     }
@@ -47,7 +48,7 @@ public sealed class ClusterWorkerSnapshotsTests
     [Fact]
     public void A_proxy_mode_worker_shows_its_own_loopback_url()
     {
-        var row = Row(Status("Running", pid: 42, port: 40001));
+        var row = Row(Status(WorkerState.Running, pid: 42, port: 40001));
 
         Assert.Equal("http://127.0.0.1:40001", Assert.Single(row.Urls).Url);
     }
@@ -57,39 +58,74 @@ public sealed class ClusterWorkerSnapshotsTests
     [InlineData("exit code 3", 3)]
     public void An_exit_of_the_current_process_shows_at_once_with_its_exit_code(string detail, int exitCode)
     {
-        var running = Row(Status("Running", pid: 42));
+        var running = Row(Status(WorkerState.Running, pid: 42));
 
-        var exited = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, detail, exitCode), s_now);
+        var exited = Apply(running, Status(WorkerState.Running, pid: 42), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, detail, exitCode));
 
         Assert.Equal(KnownResourceStates.Exited, exited.State?.Text);
+        Assert.Equal(KnownResourceStateStyles.Error, exited.State?.Style);
         Assert.Equal(exitCode, exited.ExitCode);
+        Assert.Equal(s_now, exited.StopTimeStamp);
         Assert.Equal(detail, Property(exited, ClusterWorkerProperties.LastExitReason));
+        Assert.Equal($"Exited: {detail}", Property(exited, ClusterWorkerProperties.LastEvent));
+        Assert.Equal("pending", Property(exited, ClusterWorkerProperties.Health));
+        Assert.Empty(exited.HealthReports);
+    }
+
+    [Fact]
+    public void The_exit_stays_on_the_row_until_the_slot_runs_a_process_again()
+    {
+        var exited = Apply(Row(Status(WorkerState.Running, pid: 42)), Status(WorkerState.Running, pid: 42), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "exit code 3", 3));
+
+        var restarting = ClusterWorkerSnapshots.FromWorker(exited, Status(WorkerState.Restarting, pid: 0), PublicPort);
+        var replaced = ClusterWorkerSnapshots.FromWorker(restarting, Status(WorkerState.Starting, pid: 43), PublicPort);
+
+        Assert.Equal(ClusterWorkerProperties.RestartingState, restarting.State?.Text);
+        Assert.Equal(3, restarting.ExitCode);
+        Assert.Null(replaced.ExitCode);
+        Assert.Null(replaced.StopTimeStamp);
     }
 
     [Fact]
     public void The_exit_of_a_replaced_process_changes_only_the_last_event()
     {
-        var running = Row(Status("Running", pid: 43));
+        var running = Row(Status(WorkerState.Running, pid: 43));
 
-        var after = ClusterWorkerSnapshots.FromEvent(running, new WorkerEvent("Exited", 1, 1, 42, s_now, "stopped (exit code 0)", 0), s_now);
+        var after = Apply(running, Status(WorkerState.Running, pid: 43), new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "stopped (exit code 0)", 0));
 
         Assert.Equal(KnownResourceStates.Running, after.State?.Text);
+        Assert.Equal(43, Property(after, ClusterWorkerProperties.ProcessId));
         Assert.Null(after.ExitCode);
         Assert.Equal("Exited: stopped (exit code 0)", Property(after, ClusterWorkerProperties.LastEvent));
     }
 
     [Fact]
+    public void An_unknown_row_stays_unknown_and_shows_only_the_event()
+    {
+        var unknown = ClusterWorkerSnapshots.Unknown(Row(Status(WorkerState.Running, pid: 42)), "primary not reachable");
+
+        var after = ClusterWorkerSnapshots.WithLastEvent(unknown, new WorkerLifecycleEvent(WorkerEventKind.Exited, 1, 1, 42, s_now, "exit code 3", 3));
+
+        Assert.Equal(ClusterWorkerProperties.UnknownState, after.State?.Text);
+        Assert.Equal("Exited: exit code 3", Property(after, ClusterWorkerProperties.LastEvent));
+    }
+
+    [Fact]
     public void A_removed_slot_is_hidden()
     {
-        var removed = ClusterWorkerSnapshots.Removed(Row(Status("Running", pid: 42)), s_now);
+        var removed = ClusterWorkerSnapshots.Removed(Row(Status(WorkerState.Running, pid: 42)), s_now);
 
         Assert.True(removed.IsHidden);
     }
 
-    private static CustomResourceSnapshot Row(WorkerStatus status) =>
-        ClusterWorkerSnapshots.FromStatus(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), status, PublicPort);
+    private static CustomResourceSnapshot Row(WorkerSnapshot worker) =>
+        ClusterWorkerSnapshots.FromWorker(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), worker, PublicPort);
 
-    private static WorkerStatus Status(string state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
+    /// <summary>The row after <paramref name="item"/>, the way the rows apply an event: to the slot's last known table row.</summary>
+    private static CustomResourceSnapshot Apply(CustomResourceSnapshot row, WorkerSnapshot known, WorkerLifecycleEvent item) =>
+        ClusterWorkerSnapshots.FromEvent(row, item, WorkerSnapshotEvents.Apply(known, item), PublicPort, s_now);
+
+    private static WorkerSnapshot Status(WorkerState state, int pid, bool healthy = true, bool ready = true, int restarts = 0, string? lastExit = null, int port = PublicPort) =>
         new(1, 1, pid, state, healthy, ready, restarts, s_now, lastExit, port, 0, 0);
 
     private static object? Property(CustomResourceSnapshot row, string name) =>

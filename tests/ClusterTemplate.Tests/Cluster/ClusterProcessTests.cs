@@ -1,5 +1,5 @@
 using System.Net;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
-using ClusterTemplate.Primary.Control;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -72,7 +71,7 @@ public sealed class OperationsTests(ITestOutputHelper output)
             "--Cluster:Environment:CLUSTER_FAULT_UNREADY_FROM_GENERATION=2", "--Cluster:Health:StartupTimeout=00:00:10");
         var workers = await primary.WaitForRunningAsync(2);
 
-        var result = await primary.PostAsync(ControlApi.Routes.Reload);
+        var result = await primary.PostAsync(ControlRoutes.Reload);
 
         Assert.False(result.Succeeded);
         Assert.Contains("rolling restart stopped at worker 1", result.Message);

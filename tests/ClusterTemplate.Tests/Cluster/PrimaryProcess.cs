@@ -4,11 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Processes;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -20,7 +17,6 @@ namespace ClusterTemplate.Tests.Cluster;
 internal sealed class PrimaryProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartBudget = TimeSpan.FromSeconds(60);
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private static readonly TimeSpan s_stopBudget = TimeSpan.FromSeconds(40);
 
@@ -35,7 +31,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         Port = port;
         RuntimeDirectory = runtimeDirectory;
         _log = log;
-        _control = UnixDomainSocketHttp.CreateClient(Path.Combine(runtimeDirectory, ClusterRuntimeDirectory.ControlSocketName));
+        _control = UnixDomainSocketHttp.CreateClient(ControlSocket.PathIn(runtimeDirectory));
     }
 
     public Process Process { get; }
@@ -105,7 +101,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var status = await _control.GetFromJsonAsync<ClusterStatus>(ControlApi.Routes.Status, Json, cancellationToken)
+        var status = await _control.GetFromJsonAsync<ClusterStatus>(ControlRoutes.Status, ControlJson.Options, cancellationToken)
             ?? throw new InvalidOperationException("Empty status.");
         foreach (var worker in status.Workers.Where(w => w.ProcessId > 0))
         {
@@ -118,7 +114,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     public async Task<ClusterOperationResult> PostAsync(string path, CancellationToken cancellationToken = default)
     {
         using var response = await _control.PostAsync(path, content: null, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<ClusterOperationResult>(Json, cancellationToken)
+        return await response.Content.ReadFromJsonAsync<ClusterOperationResult>(ControlJson.Options, cancellationToken)
             ?? throw new InvalidOperationException("Empty result.");
     }
 

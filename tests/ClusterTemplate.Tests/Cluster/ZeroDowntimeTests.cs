@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ClusterTemplate.Primary.Control;
-using ClusterTemplate.Primary.Supervision;
+using ClusterTemplate.Shared.Control;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -34,7 +33,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
 
         for (var rollout = 0; rollout < Rollouts; rollout++)
         {
-            var result = await primary.PostAsync(ControlApi.Routes.Reload);
+            var result = await primary.PostAsync(ControlRoutes.Reload);
             Assert.True(result.Succeeded, result.Message);
         }
 
@@ -59,12 +58,12 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
         await using var load = new LoadGenerator(primary.BaseAddress, freshConnections: true);
         await load.WaitForSuccessesAsync(100, s_successBudget);
 
-        Assert.True((await primary.PostAsync(ControlApi.Routes.ScaleTo(4))).Succeeded);
+        Assert.True((await primary.PostAsync(ControlRoutes.ScaleTo(4))).Succeeded);
         var four = await primary.WaitForRunningAsync(4);
         await load.WaitForSuccessesAsync(200, s_successBudget);
         var servedByFour = load.AnswersByPid.Keys.Intersect(four.Select(w => w.ProcessId)).Count();
 
-        Assert.True((await primary.PostAsync(ControlApi.Routes.ScaleTo(1))).Succeeded);
+        Assert.True((await primary.PostAsync(ControlRoutes.ScaleTo(1))).Succeeded);
         var one = await primary.WaitForRunningAsync(1);
         await load.WaitForSuccessesAsync(100, s_successBudget);
         await load.StopAsync();
@@ -84,7 +83,7 @@ public sealed class ZeroDowntimeTests(ITestOutputHelper output)
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, primary.Port);
 
-        var restart = primary.PostAsync(ControlApi.Routes.RestartWorkerWithId(1));
+        var restart = primary.PostAsync(ControlRoutes.RestartWorkerWithId(1));
         await primary.WaitForOutputAsync($"Worker 1 (pid {old.ProcessId}) stopping", s_successBudget);
 
         // The stimulus, not a wait for a condition: a client slower than a scheduler hiccup but well

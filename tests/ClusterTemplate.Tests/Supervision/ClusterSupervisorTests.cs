@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.Shared.Control;
 using ClusterTemplate.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace ClusterTemplate.Primary.Control;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>HTTP/1.1 over a Unix domain socket: how the primary talks to workers and clients talk to the primary.</summary>
 public static class UnixDomainSocketHttp

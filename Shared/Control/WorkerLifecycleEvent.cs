@@ -1,4 +1,4 @@
-namespace ClusterTemplate.Primary.Supervision;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>One lifecycle event of one worker.</summary>
 /// <param name="Kind">What happened.</param>

@@ -1,4 +1,4 @@
-namespace ClusterTemplate.Primary.Supervision;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>Where a worker slot is in its life.</summary>
 public enum WorkerState

@@ -1,4 +1,4 @@
-namespace ClusterTemplate.Primary.Supervision;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>A row of the worker table: one slot as it is now.</summary>
 /// <param name="WorkerId">The slot number.</param>

@@ -1,4 +1,4 @@
-namespace ClusterTemplate.Primary.Supervision;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>What happened to a worker.</summary>
 public enum WorkerEventKind

@@ -1,4 +1,4 @@
-namespace ClusterTemplate.Primary.Supervision;
+namespace ClusterTemplate.Shared.Control;
 
 /// <summary>The outcome of a control operation (restart, rolling restart, scale).</summary>
 /// <param name="Succeeded">Whether the operation did what was asked.</param>

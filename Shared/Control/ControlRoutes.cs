@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace ClusterTemplate.Shared.Control;
+
+/// <summary>
+/// Routes of the primary's control API: the primary maps them, the command-line client and the AppHost call them.
+/// </summary>
+public static class ControlRoutes
+{
+    /// <summary>GET: the worker table, as a <see cref="ClusterStatus"/>.</summary>
+    public const string Status = "/control/status";
+
+    /// <summary>GET: <see cref="WorkerLifecycleEvent"/>s as newline-delimited JSON, as they happen.</summary>
+    public const string Events = "/control/events";
+
+    /// <summary>POST: rolling restart of all workers.</summary>
+    public const string Reload = "/control/reload";
+
+    /// <summary>POST <c>/control/scale/{count}</c>: scale to a number of workers.</summary>
+    public const string Scale = "/control/scale/{count:int}";
+
+    /// <summary>POST <c>/control/workers/{id}/restart</c>: replace one worker.</summary>
+    public const string RestartWorker = "/control/workers/{id:int}/restart";
+
+    /// <summary>The <see cref="Scale"/> path for <paramref name="count"/> workers.</summary>
+    public static string ScaleTo(int count) => string.Create(CultureInfo.InvariantCulture, $"/control/scale/{count}");
+
+    /// <summary>The <see cref="RestartWorker"/> path for worker <paramref name="id"/>.</summary>
+    public static string RestartWorkerWithId(int id) => string.Create(CultureInfo.InvariantCulture, $"/control/workers/{id}/restart");
+}

@@ -19,18 +19,26 @@ internal interface IListenerMode
     /// <summary>Why this platform cannot run the mode, naming the modes it can; <see langword="null"/> when it can.</summary>
     string? UnsupportedReason { get; }
 
-    /// <summary>Start-up work before the first worker starts (listener migration, the shared socket).</summary>
-    void Start();
+    /// <summary>Start-up work before the first worker starts (listener migration, the shared socket). Nothing by default.</summary>
+    void Start()
+    {
+    }
 
-    /// <summary>What the primary's own Kestrel listens on besides its control socket.</summary>
-    void ConfigureKestrel(KestrelServerOptions kestrel);
+    /// <summary>What the primary's own Kestrel listens on besides its control socket. Nothing by default.</summary>
+    void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+    }
 
-    /// <summary>Adds what a worker needs from this mode to the environment it starts with.</summary>
-    void AddWorkerEnvironment(IDictionary<string, string> environment);
+    /// <summary>Adds what a worker needs from this mode to the environment it starts with. Nothing by default.</summary>
+    void AddWorkerEnvironment(IDictionary<string, string> environment)
+    {
+    }
 
-    /// <summary>Called synchronously on every lifecycle event with the worker table, before the supervisor acts on it.</summary>
-    void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers);
+    /// <summary>Called synchronously on every lifecycle event with the worker table, before the supervisor acts on it. Nothing by default.</summary>
+    void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers)
+    {
+    }
 
-    /// <summary>Runs after a worker was marked stopping and before it is asked to stop.</summary>
-    Task BeforeWorkerStopAsync(CancellationToken cancellationToken);
+    /// <summary>Runs after a worker was marked stopping and before it is asked to stop. Nothing by default.</summary>
+    Task BeforeWorkerStopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -24,10 +24,6 @@ internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinat
 
     public void ConfigureKestrel(KestrelServerOptions kestrel) => kestrel.ListenAnyIP(options.Value.Port);
 
-    public void AddWorkerEnvironment(IDictionary<string, string> environment)
-    {
-    }
-
     public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers) => destinations.Update(workers);
 
     public Task BeforeWorkerStopAsync(CancellationToken cancellationToken) =>

@@ -1,6 +1,4 @@
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
-using ClusterTemplate.Shared.Control;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace ClusterTemplate.Primary.Listeners;
 
@@ -20,18 +18,4 @@ internal sealed class ReusePortMode(ListenerMigration migration) : IListenerMode
         : "Cluster:Mode 'reuseport' needs Linux (SO_REUSEPORT balancing); accepted here: " + (InheritedListenSocket.IsSupported ? "shared or proxy." : "proxy.");
 
     public void Start() => migration.Ensure();
-
-    public void ConfigureKestrel(KestrelServerOptions kestrel)
-    {
-    }
-
-    public void AddWorkerEnvironment(IDictionary<string, string> environment)
-    {
-    }
-
-    public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers)
-    {
-    }
-
-    public Task BeforeWorkerStopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

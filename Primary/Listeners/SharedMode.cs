@@ -3,8 +3,6 @@ using System.Net.Sockets;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
-using ClusterTemplate.Shared.Control;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Listeners;
@@ -28,19 +26,9 @@ internal sealed class SharedMode(IOptions<ClusterOptions> options) : IListenerMo
 
     public void Start() => _socket ??= InheritedListenSocket.Listen(options.Value.Port);
 
-    public void ConfigureKestrel(KestrelServerOptions kestrel)
-    {
-    }
-
     // The socket is open without close-on-exec, so the child inherits it under the same number.
     public void AddWorkerEnvironment(IDictionary<string, string> environment) =>
         environment[ClusterEnvironment.ListenFileDescriptor] = FileDescriptor.ToString(CultureInfo.InvariantCulture);
-
-    public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers)
-    {
-    }
-
-    public Task BeforeWorkerStopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // Kept open through the workers' drain: the host disposes it after the supervisor stopped them.
     public void Dispose() => _socket?.Dispose();

@@ -1,4 +1,5 @@
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +79,9 @@ public static class Extensions
                         && !context.Request.Path.StartsWithSegments(ManagementPaths.Prefix))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
+
+        // Exits are bounded: a collector that is gone must not keep a stopping process alive.
+        builder.Services.AddHostedService<BoundedTelemetryShutdown>();
 
         return builder;
     }

@@ -34,7 +34,7 @@ internal static class ClusterSettingRules
         new("Cluster:Recycle:MemoryLimitMegabytes", "a whole number of 0 (off) or more", o => o.Recycle.MemoryLimitMegabytes, o => o.Recycle.MemoryLimitMegabytes >= 0),
         new("Cluster:Health:Interval", "a positive time span such as 00:00:02", o => o.Health.Interval, o => o.Health.Interval > TimeSpan.Zero),
         new("Cluster:Health:Timeout", "a positive time span such as 00:00:02", o => o.Health.Timeout, o => o.Health.Timeout > TimeSpan.Zero),
-        new("Cluster:Health:FailureThreshold", "a whole number of 1 or more", o => o.Health.FailureThreshold, o => o.Health.FailureThreshold >= 1),
+        new("Cluster:Health:LivenessTimeout", "a time span of at least 00:00:00.500", o => o.Health.LivenessTimeout, o => o.Health.LivenessTimeout >= TimeSpan.FromMilliseconds(500)),
         new("Cluster:Health:StartupTimeout", "a positive time span such as 00:00:30", o => o.Health.StartupTimeout, o => o.Health.StartupTimeout > TimeSpan.Zero),
     ];
 

@@ -5,11 +5,12 @@ namespace ClusterTemplate.Primary.Health;
 /// <summary>Talks to one worker's private management endpoint.</summary>
 public interface IWorkerManagementClient : IDisposable
 {
-    /// <summary>The liveness probe: true when the worker answered healthy before <paramref name="cancellationToken"/> fired.</summary>
-    Task<bool> IsAliveAsync(CancellationToken cancellationToken);
-
     /// <summary>The readiness probe: true when the worker takes traffic.</summary>
-    Task<bool> IsReadyAsync(CancellationToken cancellationToken);
+    /// <returns>
+    /// True when the worker answered ready, false when it answered not ready, <see langword="null"/> when it did
+    /// not answer (before <paramref name="cancellationToken"/> fired): a busy worker's probe waits behind its requests.
+    /// </returns>
+    Task<bool?> IsReadyAsync(CancellationToken cancellationToken);
 
     /// <summary>The worker's report about itself, or null if it did not answer.</summary>
     Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken);

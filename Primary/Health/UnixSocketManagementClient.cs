@@ -16,9 +16,18 @@ internal sealed class UnixSocketManagementClient : IWorkerManagementClient
         _client = UnixDomainSocketHttp.CreateClient(socketPath, authority: Authority);
     }
 
-    public Task<bool> IsAliveAsync(CancellationToken cancellationToken) => SucceedsAsync(ManagementPaths.Alive, cancellationToken);
-
-    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => SucceedsAsync(ManagementPaths.Ready, cancellationToken);
+    public async Task<bool?> IsReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetAsync(ManagementPaths.Ready, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
 
     public async Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken)
     {
@@ -33,19 +42,6 @@ internal sealed class UnixSocketManagementClient : IWorkerManagementClient
     }
 
     public void Dispose() => _client.Dispose();
-
-    private async Task<bool> SucceedsAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await _client.GetAsync(path, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
 }
 
 /// <summary>Creates <see cref="UnixSocketManagementClient"/>s.</summary>

@@ -41,6 +41,10 @@ public sealed class ClusterRuntimeDirectory : IDisposable
     public static string Resolve(string? configured, int port) =>
         string.IsNullOrWhiteSpace(configured) ? ControlSocket.DefaultRuntimeDirectory(port) : System.IO.Path.GetFullPath(configured);
 
+    /// <summary>The liveness heartbeat file of one worker process (see <c>ClusterEnvironment.HeartbeatFile</c>).</summary>
+    public string HeartbeatPath(int workerId, int generation) =>
+        System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"worker-{workerId}-{generation}.heartbeat"));
+
     /// <summary>The management socket of one worker process (a new path per generation, so no stale file is reused).</summary>
     public string ManagementSocketPath(int workerId, int generation) =>
         System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"worker-{workerId}-{generation}.sock"));

@@ -18,7 +18,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
     internal int ProcessorCount { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The environment of worker <paramref name="workerId"/> in a cluster of <paramref name="workerCount"/> workers.</summary>
-    public Dictionary<string, string> Create(int workerCount, int workerId, int generation, string socketPath)
+    public Dictionary<string, string> Create(int workerCount, int workerId, int generation, string socketPath, string heartbeatPath)
     {
         var settings = options.Value;
         var mode = modes.Current;
@@ -29,6 +29,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
             [ClusterEnvironment.Mode] = mode.Name,
             [ClusterEnvironment.Port] = settings.Port.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.ManagementSocket] = socketPath,
+            [ClusterEnvironment.HeartbeatFile] = heartbeatPath,
             [ClusterEnvironment.DrainTimeoutSeconds] = settings.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",

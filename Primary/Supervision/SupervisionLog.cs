@@ -27,7 +27,7 @@ internal static partial class SupervisionLog
     [LoggerMessage(7, LogLevel.Warning, "Worker {WorkerId} (pid {ProcessId}) failed to start: {Reason}", EventName = "WorkerStartTimedOut")]
     public static partial void StartTimedOut(ILogger logger, int workerId, int processId, string reason);
 
-    [LoggerMessage(8, LogLevel.Warning, "Worker {WorkerId} (pid {ProcessId}) still running {GraceSeconds:0.#} s after SIGTERM: killing it", EventName = "WorkerKilled")]
+    [LoggerMessage(8, LogLevel.Warning, "Worker {WorkerId} (pid {ProcessId}) killed (SIGKILL) after a grace of {GraceSeconds:0.#} s", EventName = "WorkerKilled")]
     public static partial void Killing(ILogger logger, int workerId, int processId, double graceSeconds);
 
     [LoggerMessage(9, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) stopping: draining in-flight requests", EventName = "WorkerStopping")]

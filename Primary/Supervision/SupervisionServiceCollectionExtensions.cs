@@ -28,6 +28,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.TryAddSingleton<WorkerEnvironment>();
         services.TryAddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
         services.TryAddSingleton<IWorkerManagementClientFactory, UnixSocketManagementClientFactory>();
+        services.TryAddSingleton<IWorkerHeartbeats, FileWorkerHeartbeats>();
 
         services.TryAddSingleton<ClusterEvents>();
         services.TryAddSingleton<ClusterTelemetry>();

@@ -4,7 +4,7 @@ using ClusterTemplate.Primary.Processes;
 namespace ClusterTemplate.Primary.Supervision;
 
 /// <summary>One process incarnation of a worker slot, with what the primary has learnt about it.</summary>
-internal sealed class WorkerInstance(int workerId, int generation, IWorkerProcess process, IWorkerManagementClient management, DateTimeOffset startedAt) : IDisposable
+internal sealed class WorkerInstance(int workerId, int generation, IWorkerProcess process, IWorkerManagementClient management, string heartbeatPath, DateTimeOffset startedAt) : IDisposable
 {
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _monitor = new();
@@ -20,6 +20,9 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     public IWorkerManagementClient Management { get; } = management;
 
+    /// <summary>The file the worker's liveness heartbeat sets.</summary>
+    public string HeartbeatPath { get; } = heartbeatPath;
+
     public DateTimeOffset StartedAt { get; } = startedAt;
 
     /// <summary>The port the worker's public endpoint is bound to, once its first status report arrived.</summary>
@@ -34,7 +37,7 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     /// <summary>Whether the last readiness probe passed: only serving workers get proxied traffic.</summary>
     public bool Serving { get; set; }
 
-    /// <summary>Whether the last liveness probe passed.</summary>
+    /// <summary>Whether the worker's liveness heartbeat is fresh.</summary>
     public bool Healthy { get; set; } = true;
 
     /// <summary>Completes with true once the readiness probe passed, false if the process exited or timed out first.</summary>
@@ -74,5 +77,13 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
         _monitor.Dispose();
         Management.Dispose();
         Process.Dispose();
+        try
+        {
+            File.Delete(HeartbeatPath);
+        }
+        catch (IOException)
+        {
+            // The runtime folder is gone already.
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Supervision.Policies;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
@@ -10,13 +11,14 @@ using Microsoft.Extensions.Options;
 namespace ClusterTemplate.Primary.Supervision;
 
 /// <summary>
-/// Probes one worker process over its management socket for its whole life: waits for its readiness
-/// (and stops it if it is not ready within <c>Health:StartupTimeout</c>), then probes its liveness
-/// (and stops it after <c>Health:FailureThreshold</c> failures), follows its readiness and counters,
-/// and raises <see cref="RecycleDue"/> when it reaches a recycling limit.
+/// Watches one worker process for its whole life: waits for its readiness (and stops it if it is not ready
+/// within <c>Health:StartupTimeout</c>), then follows its liveness heartbeat (and kills it when its thread
+/// pool made no progress for <c>Health:LivenessTimeout</c>), its readiness and its counters, and raises
+/// <see cref="RecycleDue"/> when it reaches a recycling limit.
 /// </summary>
 internal sealed class WorkerMonitor(
     IOptions<ClusterOptions> options,
+    IWorkerHeartbeats heartbeats,
     ClusterEvents events,
     ClusterTelemetry telemetry,
     TimeProvider time,
@@ -63,7 +65,10 @@ internal sealed class WorkerMonitor(
             SupervisionLog.WorkerListening(logger, slot.WorkerId, instance.Process.ProcessId, instance.Port);
             events.Publish(time, WorkerEventKind.Listening, instance, $"port {instance.Port}");
 
+            // Two loops: the heartbeat check must not wait behind a readiness request to a stopped worker.
+            var readiness = FollowReadinessAsync(slot, instance, token);
             await ProbeLivenessAsync(slot, instance, token).ConfigureAwait(false);
+            await readiness.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -78,7 +83,7 @@ internal sealed class WorkerMonitor(
         var deadline = time.GetUtcNow() + _options.Health.StartupTimeout;
         while (!instance.Process.Exited.IsCompleted)
         {
-            if (await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false))
+            if (await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false) == true)
             {
                 return true;
             }
@@ -102,55 +107,70 @@ internal sealed class WorkerMonitor(
         return false;
     }
 
+    /// <summary>Looks at the heartbeat four times per liveness timeout: a <c>stat</c>, no request.</summary>
     private async Task ProbeLivenessAsync(WorkerSlot slot, WorkerInstance instance, CancellationToken token)
     {
-        var policy = new ConsecutiveFailuresHealthPolicy(_options.Health.FailureThreshold);
+        var health = _options.Health;
+        var policy = new ProgressLivenessPolicy(health.LivenessTimeout);
+        var look = health.LivenessTimeout / 4;
+        var readyAt = time.GetUtcNow();
         while (!instance.Process.Exited.IsCompleted)
         {
-            await Task.Delay(_options.Health.Interval, time, token).ConfigureAwait(false);
+            await Task.Delay(look, time, token).ConfigureAwait(false);
             if (instance.Process.Exited.IsCompleted || instance.PlannedStop)
             {
                 return;
             }
 
-            var alive = await ProbeAsync(instance.Management.IsAliveAsync, token).ConfigureAwait(false);
-            instance.Healthy = alive;
-            if (!alive)
+            var now = time.GetUtcNow();
+            var silence = ProgressLivenessPolicy.Silence(heartbeats.LastHeartbeat(instance.HeartbeatPath), readyAt, now);
+            if (!policy.IsAlive(silence))
             {
-                telemetry.FailedProbes.Add(1);
-            }
-            else if (ReferenceEquals(slot.Current, instance))
-            {
-                slot.Restart.OnRunning(time.GetUtcNow() - instance.StartedAt);
+                await ReplaceHungAsync(slot, instance, silence).ConfigureAwait(false);
+                return;
             }
 
-            if (!policy.RecordProbe(alive))
+            instance.Healthy = true;
+            if (ReferenceEquals(slot.Current, instance))
             {
-                if (alive)
-                {
-                    await RefreshReadinessAsync(slot, instance, token).ConfigureAwait(false);
-                }
-
-                continue;
+                slot.Restart.OnRunning(now - instance.StartedAt);
             }
-
-            var reason = $"liveness probe failed {policy.ConsecutiveFailures} times in a row (timeout {_options.Health.Timeout.TotalSeconds:0.#} s)";
-            instance.MarkFailed(reason);
-            instance.Serving = false;
-            using var activity = telemetry.StartWorkerActivity("worker.unhealthy", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
-            SupervisionLog.WorkerUnhealthy(logger, slot.WorkerId, instance.Process.ProcessId, reason);
-            events.Publish(time, WorkerEventKind.Unhealthy, instance, reason);
-            await instance.TerminateAsync(_options.Health.StopGracePeriod, time, logger).ConfigureAwait(false);
-            return;
         }
+    }
+
+    /// <summary>Re-reads readiness and the worker's counters every <c>Health:Interval</c> until the process exits.</summary>
+    private async Task FollowReadinessAsync(WorkerSlot slot, WorkerInstance instance, CancellationToken token)
+    {
+        while (!instance.Process.Exited.IsCompleted && !instance.PlannedStop)
+        {
+            await Task.Delay(_options.Health.Interval, time, token).ConfigureAwait(false);
+            if (!instance.Process.Exited.IsCompleted && instance.Healthy)
+            {
+                await RefreshReadinessAsync(slot, instance, token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A worker that makes no progress cannot drain either: it is killed at once, and its slot restarts it.</summary>
+    private async Task ReplaceHungAsync(WorkerSlot slot, WorkerInstance instance, TimeSpan silence)
+    {
+        var reason = $"liveness probe failed: no progress for {silence.TotalSeconds:0.0} s (limit {_options.Health.LivenessTimeout.TotalSeconds:0.#} s; thread pool stalled or process stopped)";
+        telemetry.FailedProbes.Add(1);
+        instance.MarkFailed(reason);
+        instance.Healthy = false;
+        instance.Serving = false;
+        using var activity = telemetry.StartWorkerActivity("worker.unhealthy", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        SupervisionLog.WorkerUnhealthy(logger, slot.WorkerId, instance.Process.ProcessId, reason);
+        events.Publish(time, WorkerEventKind.Unhealthy, instance, reason);
+        await instance.TerminateAsync(TimeSpan.Zero, time, logger).ConfigureAwait(false);
     }
 
     /// <summary>Re-reads readiness and the worker's counters; a worker that stops being ready leaves the proxy's destinations.</summary>
     private async Task RefreshReadinessAsync(WorkerSlot slot, WorkerInstance instance, CancellationToken token)
     {
-        var serving = await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false);
-        if (instance.PlannedStop)
+        // No answer is no news: a busy worker's probe times out behind its requests, and liveness judges a hung one.
+        if (await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false) is not { } serving || instance.PlannedStop)
         {
             return;
         }

@@ -38,14 +38,15 @@ internal sealed class WorkerProcesses(
     {
         var generation = ++slot.Generation;
         var socketPath = runtimeDirectory.ManagementSocketPath(slot.WorkerId, generation);
-        var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, environment.Create(slots.Count, slot.WorkerId, generation, socketPath));
+        var heartbeatPath = runtimeDirectory.HeartbeatPath(slot.WorkerId, generation);
+        var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, environment.Create(slots.Count, slot.WorkerId, generation, socketPath, heartbeatPath));
         var parent = slot.PendingRestart?.Context ?? Activity.Current?.Context ?? default;
         var startActivity = telemetry.StartWorkerActivity("worker.start", slot.WorkerId, generation, processId: 0, parent);
         var process = launcher.Start(spec);
         startActivity?.SetTag("process.pid", process.ProcessId);
         telemetry.Starts.Add(1);
         var recycle = _options.Recycle;
-        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath), time.GetUtcNow())
+        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath), heartbeatPath, time.GetUtcNow())
         {
             StartActivity = startActivity,
             RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,

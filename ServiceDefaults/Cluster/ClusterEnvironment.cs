@@ -25,6 +25,13 @@ public static class ClusterEnvironment
     /// <summary>The Unix domain socket on which the worker serves its private management endpoint.</summary>
     public const string ManagementSocket = "CLUSTER_MANAGEMENT_SOCKET";
 
+    /// <summary>
+    /// The file whose modification time the worker sets every <see cref="ProgressHeartbeat.Period"/> while its
+    /// thread pool makes progress: the primary's liveness signal, which a busy worker keeps fresh and a stopped
+    /// or starved one does not.
+    /// </summary>
+    public const string HeartbeatFile = "CLUSTER_HEARTBEAT_FILE";
+
     /// <summary>Seconds the worker gets to finish in-flight requests when asked to stop.</summary>
     public const string DrainTimeoutSeconds = "CLUSTER_DRAIN_TIMEOUT_SECONDS";
 

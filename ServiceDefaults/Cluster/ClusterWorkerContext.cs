@@ -32,6 +32,9 @@ public sealed class ClusterWorkerContext
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
+    /// <summary>The liveness heartbeat file (<see cref="ClusterEnvironment.HeartbeatFile"/>), when under a primary.</summary>
+    public string? HeartbeatFile { get; init; }
+
     /// <summary>How long in-flight requests may run once the worker is asked to stop.</summary>
     public TimeSpan DrainTimeout { get; init; } = DrainBudget.DefaultTimeout;
 
@@ -82,6 +85,7 @@ public sealed class ClusterWorkerContext
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
+            HeartbeatFile = read(ClusterEnvironment.HeartbeatFile),
             DrainTimeout = drainTimeout,
             FaultInjection = faultInjection,
             FaultNeverReady = faultInjection

@@ -44,6 +44,7 @@ public static class ClusterWorkerHostingExtensions
         // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.Drain.WorkerShutdownTimeout(mode.ConnectionGrace(context.Drain)));
         builder.Services.AddHostedService<PrimaryWatchdog>();
+        builder.Services.AddHostedService<ProgressHeartbeat>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {

@@ -79,7 +79,7 @@ public sealed class WorkerRowsTests
             .WithWorkerEnvironment("CLUSTER_FAULT_INJECTION", "true")
             .WithEnvironment("Cluster__Health__Interval", "00:00:00.500")
             .WithEnvironment("Cluster__Health__Timeout", "00:00:00.500")
-            .WithEnvironment("Cluster__Health__FailureThreshold", "2")
+            .WithEnvironment("Cluster__Health__LivenessTimeout", "00:00:01")
             .WithEnvironment("Cluster__Health__StopGracePeriod", "00:00:01"));
         using var budget = new CancellationTokenSource(TestBudgets.Recovery);
 

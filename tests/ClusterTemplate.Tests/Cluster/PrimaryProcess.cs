@@ -58,7 +58,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             "--Cluster:Environment:CLUSTER_FAULT_INJECTION=true",
             "--Cluster:Health:Interval=00:00:00.500",
             "--Cluster:Health:Timeout=00:00:00.500",
-            "--Cluster:Health:FailureThreshold=2",
+            "--Cluster:Health:LivenessTimeout=00:00:01",
             "--Cluster:Health:StopGracePeriod=00:00:01",
             "--Cluster:DrainTimeout=00:00:10",
             .. extraArgs,

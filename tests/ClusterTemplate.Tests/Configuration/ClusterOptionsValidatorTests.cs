@@ -21,7 +21,7 @@ public sealed class ClusterOptionsValidatorTests
         { o => o.Restart.CrashLoopMaxRestarts = 0, "Cluster:Restart:CrashLoopMaxRestarts must be a whole number of 1 or more (got '0')." },
         { o => o.Recycle.MaxRequests = -1, "Cluster:Recycle:MaxRequests must be a whole number of 0 (off) or more (got '-1')." },
         { o => o.Health.Interval = TimeSpan.Zero, "Cluster:Health:Interval must be a positive time span such as 00:00:02 (got '00:00:00')." },
-        { o => o.Health.FailureThreshold = 0, "Cluster:Health:FailureThreshold must be a whole number of 1 or more (got '0')." },
+        { o => o.Health.LivenessTimeout = TimeSpan.FromMilliseconds(100), "Cluster:Health:LivenessTimeout must be a time span of at least 00:00:00.500 (got '00:00:00.1000000')." },
     };
 
     [Theory]

@@ -5,9 +5,11 @@ using ClusterTemplate.ServiceDefaults.Cluster;
 
 namespace ClusterTemplate.Tests.Fakes;
 
-/// <summary>Launches <see cref="FakeWorkerProcess"/>es and answers their management probes from their flags.</summary>
-internal sealed class FakeWorkerLauncher : IWorkerLauncher, IWorkerManagementClientFactory
+/// <summary>Launches <see cref="FakeWorkerProcess"/>es and answers their probes and heartbeats from their flags.</summary>
+internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher, IWorkerManagementClientFactory, IWorkerHeartbeats
 {
+    private readonly ConcurrentDictionary<string, FakeWorkerProcess> _byHeartbeat = new();
+
     private readonly ConcurrentQueue<FakeWorkerProcess> _started = new();
     private readonly ConcurrentDictionary<string, FakeWorkerProcess> _bySocket = new();
     private int _nextProcessId = 1000;
@@ -22,19 +24,29 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher, IWorkerManagementCli
         var process = new FakeWorkerProcess(Interlocked.Increment(ref _nextProcessId), spec);
         OnStart?.Invoke(process);
         _bySocket[spec.ManagementSocketPath] = process;
+        _byHeartbeat[spec.Environment[ClusterEnvironment.HeartbeatFile]] = process;
         _started.Enqueue(process);
         return process;
     }
 
     public IWorkerManagementClient Create(string socketPath) => new Client(() => _bySocket[socketPath]);
 
+    /// <summary>A process that is <see cref="FakeWorkerProcess.Alive"/> beats whenever it is looked at; a hung one keeps its last beat.</summary>
+    public DateTimeOffset? LastHeartbeat(string heartbeatPath)
+    {
+        var process = _byHeartbeat[heartbeatPath];
+        if (process.Alive && !process.Exited.IsCompleted)
+        {
+            process.LastHeartbeat = time.GetUtcNow();
+        }
+
+        return process.LastHeartbeat;
+    }
+
     private sealed class Client(Func<FakeWorkerProcess> process) : IWorkerManagementClient
     {
-        public Task<bool> IsAliveAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(process().Alive && !process().Exited.IsCompleted);
-
-        public Task<bool> IsReadyAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(process().Ready && !process().Exited.IsCompleted);
+        public Task<bool?> IsReadyAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<bool?>(process().Ready && !process().Exited.IsCompleted);
 
         public Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken) =>
             Task.FromResult<WorkerStatusReport?>(new WorkerStatusReport(process().Spec.WorkerId, process().Spec.Generation, process().ProcessId, 8080, 0, 0));

@@ -24,7 +24,10 @@ internal sealed class FakeWorkerProcess(int processId, WorkerLaunchSpec spec) : 
 
     public bool Ready { get; set; } = true;
 
+    /// <summary>Whether the process makes progress; a hung one stops beating.</summary>
     public bool Alive { get; set; } = true;
+
+    public DateTimeOffset? LastHeartbeat { get; set; }
 
     public void Exit(int exitCode) => _exited.TrySetResult(new WorkerExit(exitCode));
 

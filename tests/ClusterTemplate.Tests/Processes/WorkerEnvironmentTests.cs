@@ -22,13 +22,14 @@ public class WorkerEnvironmentTests
         };
 
         options.Mode = "proxy";
-        var environment = Create(options, name => primaryEnvironment.GetValueOrDefault(name)).Create(workerCount: 2, workerId: 2, generation: 3, "/run/w.sock");
+        var environment = Create(options, name => primaryEnvironment.GetValueOrDefault(name)).Create(workerCount: 2, workerId: 2, generation: 3, "/run/w.sock", "/run/w.heartbeat");
 
         Assert.Equal("2", environment[ClusterEnvironment.WorkerId]);
         Assert.Equal("3", environment[ClusterEnvironment.Generation]);
         Assert.Equal("proxy", environment[ClusterEnvironment.Mode]);
         Assert.Equal("9000", environment[ClusterEnvironment.Port]);
         Assert.Equal("/run/w.sock", environment[ClusterEnvironment.ManagementSocket]);
+        Assert.Equal("/run/w.heartbeat", environment[ClusterEnvironment.HeartbeatFile]);
         Assert.Equal("12", environment[ClusterEnvironment.DrainTimeoutSeconds]);
         Assert.Equal("on", environment["FEATURE"]);
         Assert.Equal("shop-worker", environment["OTEL_SERVICE_NAME"]);
@@ -40,7 +41,7 @@ public class WorkerEnvironmentTests
     [Fact]
     public void Leaves_the_processor_count_to_the_user_when_they_set_it()
     {
-        var environment = Create(new ClusterOptions(), name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null).Create(workerCount: 1, workerId: 1, generation: 1, "/s");
+        var environment = Create(new ClusterOptions(), name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null).Create(workerCount: 1, workerId: 1, generation: 1, "/s", "/h");
 
         Assert.False(environment.ContainsKey("DOTNET_PROCESSOR_COUNT"));
         Assert.Equal("cluster-worker", environment["OTEL_SERVICE_NAME"]);
@@ -53,7 +54,7 @@ public class WorkerEnvironmentTests
     [InlineData(8, "1")]
     public void Sizes_each_worker_for_its_share_of_the_cores_at_the_current_worker_count(int workerCount, string expected)
     {
-        var environment = Create(new ClusterOptions { Mode = "reuseport" }, _ => null).Create(workerCount, workerId: 1, generation: 1, "/s");
+        var environment = Create(new ClusterOptions { Mode = "reuseport" }, _ => null).Create(workerCount, workerId: 1, generation: 1, "/s", "/h");
 
         Assert.Equal(expected, environment["DOTNET_PROCESSOR_COUNT"]);
     }

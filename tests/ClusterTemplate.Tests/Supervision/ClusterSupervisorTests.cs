@@ -21,7 +21,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
     private const int ProcessorCount = 8;
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly FakeWorkerLauncher _launcher = new();
+    private readonly FakeWorkerLauncher _launcher;
     private readonly ClusterEvents _events = new();
     private readonly List<WorkerLifecycleEvent> _seen = [];
     private readonly ClusterOptions _options = new()
@@ -34,6 +34,8 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
     };
 
     private ServiceProvider? _services;
+
+    public ClusterSupervisorTests() => _launcher = new FakeWorkerLauncher(_time);
     private ClusterSupervisor? _supervisor;
 
     private ClusterSupervisor Supervisor => _supervisor ?? throw new InvalidOperationException("Call StartAsync first.");
@@ -125,30 +127,46 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_worker_that_fails_its_liveness_probes_is_killed_and_replaced()
+    public async Task A_worker_that_makes_no_progress_for_the_liveness_timeout_is_killed_and_replaced()
     {
         _options.Health = new HealthProbeOptions
         {
             Interval = TimeSpan.FromSeconds(1),
-            Timeout = TimeSpan.FromSeconds(1),
-            FailureThreshold = 3,
-            StopGracePeriod = TimeSpan.FromSeconds(5),
+            LivenessTimeout = TimeSpan.FromSeconds(2),
         };
         await StartAsync();
         await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+        await AdvanceUntilAsync(() => _launcher.Started[0].LastHeartbeat is not null, TimeSpan.FromMilliseconds(250));
 
         var hung = _launcher.Started[0];
         hung.Alive = false;
         hung.IgnoresStopRequests = true;
-        await AdvanceUntilAsync(() => hung.StopRequests > 0, TimeSpan.FromMilliseconds(250));
-        Assert.False(hung.Killed);
-        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Unhealthy && e.Detail!.Contains("3 times"));
+        var silentSince = _time.GetUtcNow();
+        await AdvanceUntilAsync(() => hung.Killed, TimeSpan.FromMilliseconds(250));
 
-        await AdvanceUntilAsync(() => _launcher.Started.Count == 2, TimeSpan.FromMilliseconds(250));
-        Assert.True(hung.Killed);
+        Assert.InRange(_time.GetUtcNow() - silentSince, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
+        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Unhealthy && e.Detail!.Contains("no progress"));
         await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 2 });
         Assert.Contains("liveness probe failed", Workers().Single().LastExitReason);
         Assert.Equal(1, Workers().Single().Restarts);
+    }
+
+    [Fact]
+    public async Task A_worker_that_keeps_beating_is_never_killed()
+    {
+        _options.Health = new HealthProbeOptions { Interval = TimeSpan.FromSeconds(1), LivenessTimeout = TimeSpan.FromSeconds(2) };
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+
+        for (var i = 0; i < 40; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(5);
+        }
+
+        Assert.Single(_launcher.Started);
+        Assert.False(_launcher.Started[0].Killed);
+        Assert.True(Workers().Single().Healthy);
     }
 
     [Fact]
@@ -276,6 +294,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
             services.AddSingleton<TimeProvider>(_time);
             services.AddSingleton<IWorkerLauncher>(_launcher);
             services.AddSingleton<IWorkerManagementClientFactory>(_launcher);
+            services.AddSingleton<IWorkerHeartbeats>(_launcher);
             services.AddSingleton(_events);
             services.AddSingleton(provider => new WorkerEnvironment(provider.GetRequiredService<IOptions<ClusterOptions>>(), provider.GetRequiredService<ListenerModeSelector>())
             {

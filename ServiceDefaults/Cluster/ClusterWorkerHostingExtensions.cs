@@ -1,11 +1,14 @@
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -24,6 +27,7 @@ public static class ClusterWorkerHostingExtensions
         builder.Services.TryAddSingleton(context);
         builder.Services.TryAddSingleton<WorkerRequestCounter>();
         builder.Services.TryAddSingleton<PublicConnectionDrain>();
+        builder.Services.TryAddSingleton<PublicListenerGate>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<IStartupFilter, ClusterWorkerStartupFilter>();
 
@@ -60,6 +64,14 @@ public static class ClusterWorkerHostingExtensions
                 });
             }
         });
+
+        if (mode.ListensOnceReady)
+        {
+            // Registered after Kestrel's socket transport: Kestrel binds with the last factory that takes the endpoint.
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services => new ReadinessGatedTransportFactory(
+                new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>()),
+                services.GetRequiredService<PublicListenerGate>()));
+        }
 
         var listenSockets = new ClusterListenSockets(context, mode);
         builder.Services.TryAddSingleton(listenSockets);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -26,7 +27,7 @@ internal static class ManagementEndpoints
         group.MapGet(ManagementPaths.Alive, static async (HealthCheckService health, CancellationToken ct) =>
             ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
 
-        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, CancellationToken ct) =>
+        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, PublicListenerGate gate, CancellationToken ct) =>
         {
             if (!lifetime.ApplicationStarted.IsCancellationRequested)
             {
@@ -38,7 +39,21 @@ internal static class ManagementEndpoints
                 return Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
 
-            return ToResult(await health.CheckHealthAsync(ct));
+            var report = await health.CheckHealthAsync(ct);
+            if (report.Status != HealthStatus.Unhealthy && !gate.IsOpen)
+            {
+                try
+                {
+                    // Ready: start listening on the public port before saying so.
+                    await gate.OpenAsync(ct);
+                }
+                catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException)
+                {
+                    return Results.Text("cannot listen on the public port: " + exception.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+            }
+
+            return ToResult(report);
         });
 
         group.MapGet(ManagementPaths.Info, static (ClusterWorkerContext context, WorkerRequestCounter counter, IServer server) =>

@@ -14,6 +14,12 @@ public interface IWorkerListenerMode
     /// <summary>The mode's name (<see cref="ListenerModeNames"/>), as the primary passes it in <c>CLUSTER_MODE</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether the public endpoint is bound only once the worker is ready (<see cref="PublicListenerGate"/>):
+    /// where workers share the public port, a listening worker gets connections whether it can serve them or not.
+    /// </summary>
+    bool ListensOnceReady { get; }
+
     /// <summary>Declares the public endpoint; <paramref name="track"/> counts its connections for the drain.</summary>
     void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track);
 

@@ -11,6 +11,9 @@ internal sealed class ProxyWorkerMode : IWorkerListenerMode
     public string Name => ListenerModeNames.Proxy;
 
     // Nothing to count: the primary takes the worker out of the proxy's destinations before stopping it.
+    // The primary forwards only to workers that passed their readiness probe.
+    public bool ListensOnceReady => false;
+
     public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track) =>
         kestrel.Listen(IPAddress.Loopback, 0);
 

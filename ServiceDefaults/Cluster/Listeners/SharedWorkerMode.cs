@@ -9,6 +9,8 @@ internal sealed class SharedWorkerMode : IWorkerListenerMode
 {
     public string Name => ListenerModeNames.Shared;
 
+    public bool ListensOnceReady => true;
+
     public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track) =>
         kestrel.ListenAnyIP(context.Port, track);
 

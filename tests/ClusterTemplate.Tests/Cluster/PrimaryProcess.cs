@@ -118,6 +118,14 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             ?? throw new InvalidOperationException("Empty result.");
     }
 
+    /// <summary>A control request whose HTTP status matters too: a failed operation must be a 409 with its result, never a 500.</summary>
+    public async Task<(HttpStatusCode Status, ClusterOperationResult? Result)> PostWithStatusAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await _control.PostAsync(path, content: null, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return (response.StatusCode, body.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize<ClusterOperationResult>(body, ControlJson.Options));
+    }
+
     /// <summary>Polls the worker table until <paramref name="condition"/> holds.</summary>
     public async Task<IReadOnlyList<WorkerSnapshot>> WaitForWorkersAsync(Func<IReadOnlyList<WorkerSnapshot>, bool> condition, TimeSpan? budget = null)
     {

@@ -7,7 +7,7 @@ namespace ClusterTemplate.Primary.Hosting;
 
 /// <summary>
 /// The checks of the <c>Cluster</c> settings that look at this machine: the listener mode exists and runs
-/// on this platform, the worker program is there, and (when everything else holds) the port is free.
+/// on this platform, the worker program is there and executable, and (when everything else holds) the port is free.
 /// Its failures are reported together with those of <see cref="ClusterOptionsValidator"/>.
 /// </summary>
 /// <remarks>
@@ -29,9 +29,13 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
             failures.Add(unsupported);
         }
 
-        if (!locator.TryLocate(options.WorkerPath, out _, out var searched))
+        if (!locator.TryLocate(options.WorkerPath, out var program, out var searched))
         {
             failures.Add($"Cluster:WorkerPath: worker program not found (looked in {searched}); set it to the Worker's executable or .dll.");
+        }
+        else if (program.Arguments.Count == 0 && !WorkerProgramLocator.IsExecutable(program.FileName))
+        {
+            failures.Add($"Cluster:WorkerPath: {program.FileName} is not executable; make it executable (chmod +x) or set it to the Worker's .dll.");
         }
 
         var settingsHold = failures.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);

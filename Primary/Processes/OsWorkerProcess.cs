@@ -8,14 +8,19 @@ internal sealed class OsWorkerProcess : IWorkerProcess
 {
     private const int RecentOutputLines = 20;
 
+    // How long the last lines get to arrive once the process is gone; a child that inherited the pipes can hold them open for ever.
+    private static readonly TimeSpan s_outputDrain = TimeSpan.FromMilliseconds(500);
+
     private readonly Process _process;
+    private readonly TimeProvider _time;
     private readonly string _prefix;
     private readonly Queue<string> _recentOutput = new();
     private readonly TaskCompletionSource<WorkerExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private OsWorkerProcess(Process process, int workerId)
+    private OsWorkerProcess(Process process, int workerId, TimeProvider time)
     {
         _process = process;
+        _time = time;
         ProcessId = process.Id;
         _prefix = WorkerOutputPrefix.Format(workerId, ProcessId);
     }
@@ -35,17 +40,29 @@ internal sealed class OsWorkerProcess : IWorkerProcess
         }
     }
 
-    public static OsWorkerProcess Start(ProcessStartInfo startInfo, int workerId)
+    /// <summary>Starts the process; throws what <see cref="Process.Start()"/> throws when it cannot.</summary>
+    public static OsWorkerProcess Start(ProcessStartInfo startInfo, int workerId, TimeProvider time)
     {
+        // The process's own exit (SIGCHLD), seen whether or not its output pipes are still open; subscribed before the start, so it cannot be missed.
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        process.Start();
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
 
-        var worker = new OsWorkerProcess(process, workerId);
+        var worker = new OsWorkerProcess(process, workerId, time);
         process.OutputDataReceived += (_, e) => worker.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => worker.OnOutput(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _ = worker.WaitForExitAsync();
+        _ = worker.CompleteOnExitAsync(exited.Task);
         return worker;
     }
 
@@ -75,10 +92,13 @@ internal sealed class OsWorkerProcess : IWorkerProcess
 
     public void Dispose() => _process.Dispose();
 
-    private async Task WaitForExitAsync()
+    private async Task CompleteOnExitAsync(Task exited)
     {
-        // WaitForExitAsync also waits for the redirected output to be drained, so the last lines are kept.
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        await exited.ConfigureAwait(false);
+
+        // WaitForExitAsync waits for the end of the redirected output too: the last lines, but only briefly.
+        using var drain = new CancellationTokenSource(s_outputDrain, _time);
+        await _process.WaitForExitAsync(drain.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _exited.TrySetResult(new WorkerExit(_process.ExitCode));
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>Starts workers as child processes of the primary.</summary>
-internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator) : IWorkerLauncher
+internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator, TimeProvider time) : IWorkerLauncher, IDisposable
 {
     // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong
     // address, and the primary's own socket tuning, which is unsafe for app code (ProxyRuntimeTuning).
@@ -19,6 +19,8 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
     private readonly WorkerProgram _program = locator.TryLocate(options.Value.WorkerPath, out var program, out _)
         ? program
         : throw new InvalidOperationException("The worker program was not found; options validation should have stopped the start.");
+
+    private readonly WorkerStartThread _startThread = new();
 
     public IWorkerProcess Start(WorkerLaunchSpec spec)
     {
@@ -49,6 +51,8 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
             startInfo.Environment[name] = value;
         }
 
-        return OsWorkerProcess.Start(startInfo, spec.WorkerId);
+        return _startThread.Run(() => OsWorkerProcess.Start(startInfo, spec.WorkerId, time));
     }
+
+    public void Dispose() => _startThread.Dispose();
 }

@@ -24,6 +24,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
         var mode = modes.Current;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
+            [ClusterEnvironment.PrimaryProcessId] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.WorkerId] = workerId.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.Generation] = generation.ToString(CultureInfo.InvariantCulture),
             [ClusterEnvironment.Mode] = mode.Name,

@@ -84,6 +84,11 @@ public sealed class WorkerProgramLocator
         return new WorkerProgram(DotnetHostPath(), [path], directory);
     }
 
+    /// <summary>Whether <paramref name="path"/> has an execute permission bit (always true on Windows).</summary>
+    internal static bool IsExecutable(string path) =>
+        OperatingSystem.IsWindows()
+        || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
     private static string DotnetHostPath()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath)

@@ -11,10 +11,18 @@ internal static class ClusterProxyExtensions
         return services;
     }
 
-    /// <summary>Forwards public requests (never control requests) to the ready workers.</summary>
+    /// <summary>Forwards public requests (never control requests) to the ready workers; 503 while there is none.</summary>
     public static WebApplication MapClusterProxy(this WebApplication app)
     {
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(NoReadyWorkerResponse.InvokeAsync);
+
+            // YARP's default pipeline, which a custom one replaces.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         return app;
     }
 }

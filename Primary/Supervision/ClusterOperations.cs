@@ -91,7 +91,11 @@ internal sealed class ClusterOperations : IDisposable
         }
     }
 
-    /// <summary>Scales the cluster to <paramref name="count"/> workers; removed workers are drained.</summary>
+    /// <summary>
+    /// Scales the cluster to <paramref name="count"/> workers: removed workers are drained, added ones
+    /// started. It does not wait for the new workers to be ready, only for their start, and fails if one
+    /// could not be started (its slot stays, retried like any crashed worker).
+    /// </summary>
     public async Task<ClusterOperationResult> ScaleAsync(int count, CancellationToken cancellationToken = default)
     {
         if (!ClusterOptions.IsValidWorkerCount(count))
@@ -103,12 +107,20 @@ internal sealed class ClusterOperations : IDisposable
         try
         {
             using var activity = _telemetry.ActivitySource.StartActivity("cluster.scale");
-            var (before, removed) = _supervisor.Resize(count);
+            var (before, added, removed) = _supervisor.Resize(count);
             activity?.SetTag("cluster.workers.before", before);
             activity?.SetTag("cluster.workers.after", count);
             SupervisionLog.Scaling(_logger, before, count);
             await Task.WhenAll(removed.Select(_supervisor.RetireAsync)).ConfigureAwait(false);
-            var result = new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers"));
+            var started = await Task.WhenAll(added.Select(slot => slot.FirstStart)).ConfigureAwait(false);
+            var notStarted = started
+                .Select(instance => instance?.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error } ? $"worker {instance.WorkerId} could not be started: {error}" : null)
+                .OfType<string>()
+                .ToArray();
+            var scaled = string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers");
+            var result = notStarted.Length == 0
+                ? new ClusterOperationResult(true, scaled)
+                : new ClusterOperationResult(false, scaled + ", but " + string.Join("; ", notStarted));
             SupervisionLog.OperationCompleted(_logger, "scale", result.Succeeded, result.Message);
             return Complete(activity, result);
         }
@@ -181,6 +193,14 @@ internal sealed class ClusterOperations : IDisposable
 
             old = slot.Current;
             replacement = _processes.Start(slot, makeCurrent: false);
+            if (replacement.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error })
+            {
+                var failure = "replacement could not be started: " + error;
+                SupervisionLog.ReplacementFailed(_logger, workerId, failure);
+                replacement.Dispose();
+                return Complete(activity, new ClusterOperationResult(false, failure));
+            }
+
             SupervisionLog.Replacing(_logger, workerId, old?.Process.ProcessId ?? 0, replacement.Process.ProcessId, reason);
 
             bool ready;

@@ -78,10 +78,11 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     public void Dispose() => _shutdown.Dispose();
 
     /// <summary>
-    /// Makes the cluster <paramref name="count"/> slots long: new slots start their workers, removed ones
-    /// leave the table at once and are returned for the caller to retire.
+    /// Makes the cluster <paramref name="count"/> slots long: new slots start their workers (see
+    /// <see cref="WorkerSlot.FirstStart"/>), removed ones leave the table at once and are returned for the
+    /// caller to retire.
     /// </summary>
-    public (int Before, IReadOnlyList<WorkerSlot> Removed) Resize(int count)
+    public (int Before, IReadOnlyList<WorkerSlot> Added, IReadOnlyList<WorkerSlot> Removed) Resize(int count)
     {
         var (before, added, removed) = _slots.Resize(count, id => new WorkerSlot(id, _options.Restart));
         foreach (var slot in added)
@@ -89,7 +90,7 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
             slot.Loop = DetachedTask.Run(() => RunSlotAsync(slot));
         }
 
-        return (before, removed);
+        return (before, added, removed);
     }
 
     /// <summary>Stops a slot for good: its loop ends and its process drains. Used by scale down and shutdown.</summary>
@@ -123,6 +124,18 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     /// </summary>
     private async Task RunSlotAsync(WorkerSlot slot)
     {
+        try
+        {
+            await KeepSlotFilledAsync(slot).ConfigureAwait(false);
+        }
+        finally
+        {
+            slot.OnFirstStart(null);
+        }
+    }
+
+    private async Task KeepSlotFilledAsync(WorkerSlot slot)
+    {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, slot.Retired.Token);
         var token = stopping.Token;
         while (!token.IsCancellationRequested)
@@ -142,6 +155,8 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
             {
                 slot.Gate.Release();
             }
+
+            slot.OnFirstStart(current);
 
             var swapped = slot.Swapped;
             await ((Task)Task.WhenAny(current.Process.Exited, swapped)).WaitAsync(token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -185,7 +200,15 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
             exitActivity?.SetStatus(ActivityStatusCode.Error, reason);
         }
 
-        SupervisionLog.WorkerExited(_logger, slot.WorkerId, instance.Process.ProcessId, reason, uptime.TotalSeconds);
+        if (exit.StartFailure is { } error)
+        {
+            SupervisionLog.StartFailed(_logger, slot.WorkerId, instance.Generation, error);
+        }
+        else
+        {
+            SupervisionLog.WorkerExited(_logger, slot.WorkerId, instance.Process.ProcessId, reason, uptime.TotalSeconds);
+        }
+
         _events.Publish(_time, WorkerEventKind.Exited, instance, reason, exit.ExitCode);
 
         var decision = slot.Restart.OnUnplannedExit(uptime, now);

@@ -57,6 +57,9 @@ internal static partial class SupervisionLog
     [LoggerMessage(20, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) is recycled: {Reason}; replacing it the rolling way", EventName = "WorkerRecycling")]
     public static partial void Recycling(ILogger logger, int workerId, int processId, string reason);
 
+    [LoggerMessage(21, LogLevel.Warning, "Worker {WorkerId} could not be started (generation {Generation}): {Error}", EventName = "WorkerStartFailed")]
+    public static partial void StartFailed(ILogger logger, int workerId, int generation, string error);
+
     [LoggerMessage(19, LogLevel.Information, "Operation {Operation} finished: succeeded={Succeeded}, {Message}", EventName = "OperationCompleted")]
     public static partial void OperationCompleted(ILogger logger, string operation, bool succeeded, string message);
 

@@ -32,7 +32,8 @@ internal sealed class WorkerProcesses(
     /// <summary>
     /// Starts the slot's next process (its next generation) and begins watching it. With
     /// <paramref name="makeCurrent"/> it fills the slot at once; otherwise it is a replacement that the
-    /// caller swaps in once it is ready.
+    /// caller swaps in once it is ready. A program that cannot be started gives an instance that has
+    /// already exited with the error (<see cref="WorkerExit.StartFailure"/>), for the caller to report.
     /// </summary>
     public WorkerInstance Start(WorkerSlot slot, bool makeCurrent)
     {
@@ -42,9 +43,7 @@ internal sealed class WorkerProcesses(
         var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, environment.Create(slots.Count, slot.WorkerId, generation, socketPath, heartbeatPath));
         var parent = slot.PendingRestart?.Context ?? Activity.Current?.Context ?? default;
         var startActivity = telemetry.StartWorkerActivity("worker.start", slot.WorkerId, generation, processId: 0, parent);
-        var process = launcher.Start(spec);
-        startActivity?.SetTag("process.pid", process.ProcessId);
-        telemetry.Starts.Add(1);
+        var process = Launch(spec);
         var recycle = _options.Recycle;
         var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath), heartbeatPath, time.GetUtcNow())
         {
@@ -54,16 +53,39 @@ internal sealed class WorkerProcesses(
         if (makeCurrent)
         {
             slot.SetCurrent(instance, signalLoop: false);
-            if (slot.State != WorkerState.Failed)
-            {
-                slot.State = WorkerState.Starting;
-            }
+        }
+
+        if (process.Exited is { IsCompleted: true, Result.StartFailure: { } error })
+        {
+            instance.SetReady(false);
+            startActivity?.SetStatus(ActivityStatusCode.Error, error).Stop();
+            return instance;
+        }
+
+        startActivity?.SetTag("process.pid", process.ProcessId);
+        telemetry.Starts.Add(1);
+        if (makeCurrent && slot.State != WorkerState.Failed)
+        {
+            slot.State = WorkerState.Starting;
         }
 
         SupervisionLog.WorkerStarted(logger, slot.WorkerId, process.ProcessId, generation);
         events.Publish(time, WorkerEventKind.Started, instance);
         monitor.Watch(slot, instance);
         return instance;
+    }
+
+    private IWorkerProcess Launch(WorkerLaunchSpec spec)
+    {
+        try
+        {
+            return launcher.Start(spec);
+        }
+        catch (Exception exception)
+        {
+            // Whatever the launcher throws ends this worker, not the slot's loop or the operation that started it.
+            return new FailedWorkerProcess(exception.Message);
+        }
     }
 
     /// <summary>A planned stop: the exit is expected, the process drains, and is killed after the drain timeout.</summary>

@@ -10,6 +10,7 @@ namespace ClusterTemplate.Primary.Supervision;
 /// </summary>
 internal sealed class WorkerSlot(int workerId, RestartOptions restart)
 {
+    private readonly TaskCompletionSource<WorkerInstance?> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _swapped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int WorkerId { get; } = workerId;
@@ -38,6 +39,14 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
 
     /// <summary>The span from an unplanned exit until the replacement is ready.</summary>
     public System.Diagnostics.Activity? PendingRestart { get; set; }
+
+    /// <summary>
+    /// The slot's first process once its start was tried (it may have failed to start); null if the slot
+    /// was retired before. A scale up reports from it.
+    /// </summary>
+    public Task<WorkerInstance?> FirstStart => _firstStart.Task;
+
+    public void OnFirstStart(WorkerInstance? instance) => _firstStart.TrySetResult(instance);
 
     /// <summary>Completes when <see cref="Current"/> was replaced, so the slot loop watches the new process.</summary>
     public Task Swapped => Volatile.Read(ref _swapped).Task;

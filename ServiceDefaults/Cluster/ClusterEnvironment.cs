@@ -7,6 +7,9 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// </summary>
 public static class ClusterEnvironment
 {
+    /// <summary>The primary's process id: a worker on Linux checks that it is its parent when it asks to die with it.</summary>
+    public const string PrimaryProcessId = "CLUSTER_PRIMARY_PID";
+
     /// <summary>The worker's slot number, 1..N. Its presence means "running under a primary".</summary>
     public const string WorkerId = "CLUSTER_WORKER_ID";
 

@@ -20,6 +20,9 @@ public sealed class ClusterWorkerContext
     /// <summary>Whether a primary started this process.</summary>
     public bool IsUnderPrimary => WorkerId > 0;
 
+    /// <summary>The process id of the primary that started this worker; 0 when alone or not told.</summary>
+    public int PrimaryProcessId { get; init; }
+
     /// <summary>How public traffic reaches this worker: the name of a listener mode (<see cref="Listeners.ListenerModeNames"/>); empty when alone.</summary>
     public string Mode { get; init; } = "";
 
@@ -81,6 +84,7 @@ public sealed class ClusterWorkerContext
         {
             WorkerId = workerId,
             Generation = generation,
+            PrimaryProcessId = ParseInt(read(ClusterEnvironment.PrimaryProcessId)),
             Mode = read(ClusterEnvironment.Mode) ?? "",
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),

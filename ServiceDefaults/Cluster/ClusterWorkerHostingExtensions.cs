@@ -18,7 +18,8 @@ public static class ClusterWorkerHostingExtensions
     /// <summary>
     /// Registers <see cref="ClusterWorkerContext"/> and, when a primary started this process,
     /// binds the public endpoint (SO_REUSEPORT or a private loopback port), the private management
-    /// socket, the drain timeout and the watchdog that stops the worker when the primary is gone.
+    /// socket, the drain timeout, and the kernel's parent-death signal and the watchdog that stop the
+    /// worker when the primary is gone.
     /// Without a primary nothing changes: the app is a plain single-process ASP.NET Core app.
     /// </summary>
     public static TBuilder AddClusterWorker<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -35,6 +36,9 @@ public static class ClusterWorkerHostingExtensions
         {
             return builder;
         }
+
+        // First: from here on the worker dies with its primary, however hung it gets later.
+        ParentDeathSignal.Arm(context);
 
         if (context.FaultNeverReady)
         {

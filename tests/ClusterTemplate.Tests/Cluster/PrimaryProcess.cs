@@ -45,7 +45,11 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts a primary with fast health settings and the test-only fault injection on.</summary>
-    public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs)
+    public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs) =>
+        Start(log, new Dictionary<string, string>(), workers, mode, extraArgs);
+
+    /// <summary>Starts a primary as <see cref="Start(ITestOutputHelper, int, string, string[])"/> does, with variables added to its environment.</summary>
+    public static PrimaryProcess Start(ITestOutputHelper log, IReadOnlyDictionary<string, string> environment, int workers, string mode, params string[] extraArgs)
     {
         var port = FreePort();
         var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
@@ -63,7 +67,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             "--Cluster:DrainTimeout=00:00:10",
             .. extraArgs,
         ];
-        var process = StartProcess(args);
+        var process = StartProcess(args, environment);
         var primary = new PrimaryProcess(process, port, runtimeDirectory, log);
         process.OutputDataReceived += (_, e) => primary.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => primary.OnLine(e.Data);
@@ -116,6 +120,14 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         using var response = await _control.PostAsync(path, content: null, cancellationToken);
         return await response.Content.ReadFromJsonAsync<ClusterOperationResult>(ControlJson.Options, cancellationToken)
             ?? throw new InvalidOperationException("Empty result.");
+    }
+
+    /// <summary>A control request whose HTTP status matters too: a failed operation must be a 409 with its result, never a 500.</summary>
+    public async Task<(HttpStatusCode Status, ClusterOperationResult? Result)> PostWithStatusAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await _control.PostAsync(path, content: null, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return (response.StatusCode, body.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize<ClusterOperationResult>(body, ControlJson.Options));
     }
 
     /// <summary>Polls the worker table until <paramref name="condition"/> holds.</summary>
@@ -216,7 +228,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         }
     }
 
-    private static Process StartProcess(IEnumerable<string> args)
+    private static Process StartProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var primaryDll = typeof(PrimaryProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(attribute => attribute.Key == "ClusterPrimaryPath").Value!;
@@ -234,6 +246,11 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         startInfo.UseShellExecute = false;
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         return Process.Start(startInfo) ?? throw new InvalidOperationException("The primary did not start.");
     }
 

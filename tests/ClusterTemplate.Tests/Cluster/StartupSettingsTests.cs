@@ -24,6 +24,15 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
+    public async Task A_worker_path_that_is_not_executable_exits_2_with_one_line()
+    {
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--worker-path", "/etc/passwd", "--port", PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("error: Cluster:WorkerPath: /etc/passwd is not executable; make it executable (chmod +x) or set it to the Worker's .dll.", stderr.Trim());
+    }
+
+    [Fact]
     public async Task A_value_the_binder_cannot_read_exits_2_with_one_line()
     {
         var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--workers", "many", "--port", PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));

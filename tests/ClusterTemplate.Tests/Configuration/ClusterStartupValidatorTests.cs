@@ -34,6 +34,27 @@ public sealed class ClusterStartupValidatorTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_worker_program_that_is_not_executable_is_refused()
+    {
+        var program = Path.ChangeExtension(_worker, null);
+        File.WriteAllText(program, "#!/bin/sh\n");
+        try
+        {
+            Assert.Equal(
+                [$"Cluster:WorkerPath: {program} is not executable; make it executable (chmod +x) or set it to the Worker's .dll."],
+                Validate(new ClusterOptions { WorkerPath = program, Port = PrimaryProcess.FreePort() }));
+
+            File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            Assert.Empty(Validate(new ClusterOptions { WorkerPath = program, Port = PrimaryProcess.FreePort() }));
+        }
+        finally
+        {
+            File.Delete(program);
+        }
+    }
+
+    [Fact]
     public void A_port_another_program_holds_is_refused()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);

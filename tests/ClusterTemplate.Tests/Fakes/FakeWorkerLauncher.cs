@@ -17,10 +17,18 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher, I
     /// <summary>Applied to every process before it is handed to the supervisor.</summary>
     public Action<FakeWorkerProcess>? OnStart { get; set; }
 
+    /// <summary>When set, every start throws it, as <c>Process.Start</c> does for a program that cannot be run.</summary>
+    public Exception? StartFailure { get; set; }
+
     public IReadOnlyList<FakeWorkerProcess> Started => [.. _started];
 
     public IWorkerProcess Start(WorkerLaunchSpec spec)
     {
+        if (StartFailure is { } failure)
+        {
+            throw failure;
+        }
+
         var process = new FakeWorkerProcess(Interlocked.Increment(ref _nextProcessId), spec);
         OnStart?.Invoke(process);
         _bySocket[spec.ManagementSocketPath] = process;

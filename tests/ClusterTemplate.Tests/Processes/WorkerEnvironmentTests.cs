@@ -24,6 +24,7 @@ public class WorkerEnvironmentTests
         options.Mode = "proxy";
         var environment = Create(options, name => primaryEnvironment.GetValueOrDefault(name)).Create(workerCount: 2, workerId: 2, generation: 3, "/run/w.sock", "/run/w.heartbeat");
 
+        Assert.Equal(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), environment[ClusterEnvironment.PrimaryProcessId]);
         Assert.Equal("2", environment[ClusterEnvironment.WorkerId]);
         Assert.Equal("3", environment[ClusterEnvironment.Generation]);
         Assert.Equal("proxy", environment[ClusterEnvironment.Mode]);

@@ -14,4 +14,13 @@ public class WorkerExitTests
     {
         Assert.Equal(expected, new WorkerExit(exitCode).ToString());
     }
+
+    [Fact]
+    public void Describes_a_start_failure_with_the_error_and_no_signal()
+    {
+        var exit = WorkerExit.NotStarted("An error occurred trying to start process '/app/worker'. Permission denied");
+
+        Assert.Equal("could not be started: An error occurred trying to start process '/app/worker'. Permission denied", exit.ToString());
+        Assert.Equal((WorkerExit.NotStartedExitCode, null), (exit.ExitCode, exit.Signal));
+    }
 }

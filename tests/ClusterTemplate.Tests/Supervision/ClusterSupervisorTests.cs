@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.Metrics;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Health;
@@ -19,6 +20,8 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_conditionBudget = TimeSpan.FromSeconds(10);
     private const int ProcessorCount = 8;
+
+    private static readonly Win32Exception s_permissionDenied = new(13, "An error occurred trying to start process '/app/worker' with working directory '/app'. Permission denied");
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FakeWorkerLauncher _launcher;
@@ -124,6 +127,61 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
         await WaitUntilAsync(() => _launcher.Started.Count == 4);
+    }
+
+    [Fact]
+    public async Task A_worker_that_cannot_be_started_is_an_unplanned_exit_with_backoff_and_the_crash_loop_guard()
+    {
+        _options.Restart = new RestartOptions
+        {
+            BaseDelay = TimeSpan.FromMilliseconds(100),
+            Factor = 2,
+            MaxDelay = TimeSpan.FromSeconds(10),
+            CrashLoopMaxRestarts = 2,
+            CrashLoopWindow = TimeSpan.FromSeconds(60),
+        };
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+        _launcher.StartFailure = s_permissionDenied;
+
+        // The crash is retried at once and that start fails: the next try waits for the backoff.
+        _launcher.Started[0].Exit(137);
+        await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Restarting, Restarts: 2 });
+        var worker = Workers().Single();
+        Assert.Equal(0, worker.ProcessId);
+        Assert.Equal("could not be started: " + s_permissionDenied.Message, worker.LastExitReason);
+        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, ProcessId: 0 } && e.Detail!.Contains("Permission denied"));
+
+        await AdvanceUntilAsync(() => Workers().Single() is { State: WorkerState.Failed, Restarts: 3 }, TimeSpan.FromMilliseconds(100));
+
+        _launcher.StartFailure = null;
+        await AdvanceUntilAsync(() => Workers().Single() is { State: WorkerState.Running, ProcessId: > 0 }, TimeSpan.FromSeconds(1));
+        Assert.Equal(2, _launcher.Started.Count);
+    }
+
+    [Fact]
+    public async Task Operations_whose_new_worker_cannot_be_started_fail_with_the_error_and_keep_the_old_workers()
+    {
+        _options.Workers = 2;
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().All(w => w.State == WorkerState.Running) && _launcher.Started.Count == _options.Workers);
+        var original = _launcher.Started.ToArray();
+        _launcher.StartFailure = s_permissionDenied;
+
+        var restart = await Operations.RestartWorkerAsync(1);
+        Assert.Equal((false, "replacement could not be started: " + s_permissionDenied.Message), (restart.Succeeded, restart.Message));
+
+        var rollout = await Operations.RollingRestartAsync();
+        Assert.False(rollout.Succeeded);
+        Assert.StartsWith("rolling restart stopped at worker 1: replacement could not be started: ", rollout.Message);
+        Assert.All(original, p => Assert.Equal(0, p.StopRequests));
+        Assert.Equal(original.Select(p => p.ProcessId).Order(), Workers().Select(w => w.ProcessId).Order());
+
+        var scale = await Operations.ScaleAsync(3);
+        Assert.False(scale.Succeeded);
+        Assert.Equal("scaled from 2 to 3 workers, but worker 3 could not be started: " + s_permissionDenied.Message, scale.Message);
+        Assert.Equal(3, Workers().Count);
+        await WaitUntilAsync(() => Workers().Single(w => w.WorkerId == 3).State == WorkerState.Restarting);
     }
 
     [Fact]

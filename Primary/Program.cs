@@ -32,11 +32,6 @@ catch (OptionsValidationException exception)
 
     return 2;
 }
-catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, builder.Configuration, out var message))
-{
-    Console.Error.WriteLine("error: " + message);
-    return 2;
-}
 
 await using (app)
 {

@@ -39,5 +39,5 @@ internal static class ClusterSettingRules
     ];
 
     /// <summary>The rule of a setting, by its path (case-insensitive).</summary>
-    public static SettingRule? Find(string setting) => All.FirstOrDefault(rule => string.Equals(rule.Setting, setting, StringComparison.OrdinalIgnoreCase));
+    public static SettingRule? Find(string setting) => All.FirstOrDefault(rule => rule.Is(setting));
 }

@@ -31,4 +31,26 @@ public sealed class StartupSettingsTests
         Assert.Equal(2, exitCode);
         Assert.Equal("error: Cluster:Workers must be a whole number in 1..256 (got 'many').", stderr.Trim());
     }
+
+    [Fact]
+    public async Task Every_unreadable_value_unknown_setting_and_broken_rule_is_reported_together()
+    {
+        var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(
+            "--workers", "many", "--port", "http", "--drain-timeout", "soon", "--mode", "turbo", "--Cluster:Health:Interval=0",
+            "--Cluster:Wrokers=2", "--Cluster:Health:Intervall=00:00:01", "--runtime-directory", runtimeDirectory);
+
+        Assert.Equal(2, exitCode);
+        Assert.Collection(
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            line => Assert.Equal("error: Cluster:Workers must be a whole number in 1..256 (got 'many').", line),
+            line => Assert.Equal("error: Cluster:Port must be a whole number in 1..65535 (got 'http').", line),
+            line => Assert.Equal("error: Cluster:DrainTimeout must be a positive time span such as 00:00:30 (got 'soon').", line),
+            line => Assert.Equal("error: Cluster:Health:Interval must be a positive time span such as 00:00:02 (got '00:00:00').", line),
+            line => Assert.StartsWith("error: Cluster:Health:Intervall is not a setting; Cluster:Health has Interval, Timeout, ", line),
+            line => Assert.StartsWith("error: Cluster:Wrokers is not a setting; Cluster has Workers, Port, Mode, ", line),
+            line => Assert.Equal("error: Cluster:Mode must be reuseport, shared or proxy (got 'turbo').", line));
+        Assert.False(Directory.Exists(runtimeDirectory), "nothing may be started for a refused configuration");
+    }
 }

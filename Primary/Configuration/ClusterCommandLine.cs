@@ -20,11 +20,11 @@ public static class ClusterCommandLine
     /// The settings as the host will see them (settings file, environment, command line), for the moments
     /// before or instead of building a host: the control client and the start-up socket tuning.
     /// </summary>
-    public static IConfiguration ReadSettings(string[] args) =>
+    public static IConfiguration ReadSettings(IEnumerable<string> args) =>
         new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args, SwitchMappings)
+            .AddCommandLine([.. args], SwitchMappings)
             .Build();
 }

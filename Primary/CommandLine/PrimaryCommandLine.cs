@@ -6,8 +6,8 @@ namespace ClusterTemplate.Primary.CommandLine;
 
 /// <summary>
 /// What the primary's command line asks for: help, the version, a command for a running primary, or a cluster
-/// to run. What it cannot read (an unknown switch or command, a command's missing argument) is refused with
-/// one line and exit code 2 before anything starts.
+/// to run. What it cannot read (an unknown switch or command, a command's missing argument, a settings file that
+/// is no JSON) is refused with one line and exit code 2 before anything starts.
 /// </summary>
 internal static class PrimaryCommandLine
 {
@@ -39,7 +39,8 @@ internal static class PrimaryCommandLine
             return await FailAsync(error, problem + "; see --help");
         }
 
-        return null;
+        // The host would throw its stack trace at a settings file it cannot read: read them first, and say why.
+        return await ReadSettingsAsync(scan.Switches, error) is null ? 2 : null;
     }
 
     private static async Task<int> RunCommandAsync(string name, string[] args, TextWriter output, TextWriter error)
@@ -92,7 +93,22 @@ internal static class PrimaryCommandLine
             return await FailAsync(error, $"usage: {verb.Synopsis}, {verb.Accepted} (got {got}){seeUsage}");
         }
 
-        return await ControlCommandLine.RunAsync(verb, argument, ClusterCommandLine.ReadSettings(scan.Switches), output, error);
+        return await ReadSettingsAsync(scan.Switches, error) is { } settings
+            ? await ControlCommandLine.RunAsync(verb, argument, settings, output, error)
+            : 2;
+    }
+
+    /// <summary>The settings, or <see langword="null"/> after one line for each settings file that cannot be read.</summary>
+    private static async Task<IConfiguration?> ReadSettingsAsync(IEnumerable<string> switches, TextWriter error)
+    {
+        var unreadable = new List<string>();
+        var settings = ClusterCommandLine.ReadSettings(switches, unreadable);
+        foreach (var file in unreadable)
+        {
+            await error.WriteLineAsync("error: " + file);
+        }
+
+        return unreadable.Count == 0 ? settings : null;
     }
 
     private static string UnknownCommand(string name) => $"unknown command '{name}'; commands: {UsageText.Commands}; see --help";

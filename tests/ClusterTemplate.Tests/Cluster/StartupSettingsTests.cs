@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ClusterTemplate.Tests.Cluster;
 
 /// <summary>
@@ -52,5 +54,22 @@ public sealed class StartupSettingsTests
             line => Assert.StartsWith("error: Cluster:Wrokers is not a setting; Cluster has Workers, Port, Mode, ", line),
             line => Assert.Equal("error: Cluster:Mode must be reuseport, shared or proxy (got 'turbo').", line));
         Assert.False(Directory.Exists(runtimeDirectory), "nothing may be started for a refused configuration");
+    }
+
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("appsettings.json", "status")]
+    [InlineData("appsettings.Production.json")]
+    public async Task A_malformed_settings_file_exits_2_with_one_line_naming_it(string file, params string[] command)
+    {
+        using var primary = PrimaryBuildCopy.Create();
+        primary.WriteFile(file, "{\n  \"Cluster\": {\n    \"Workers\" 2\n  }\n}\n");
+
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(primary, [.. command, "--port", PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {file}: '2' is invalid after a property name. Expected a ':'.", line);
+        Assert.Contains("LineNumber: 2", line);
     }
 }

@@ -1,13 +1,14 @@
-using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.CommandLine;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
-if (ControlCommandLine.IsCommand(args))
+// Help, the version, a command for a running primary, or a command line it cannot read: nothing to run.
+if (await PrimaryCommandLine.RunAsync(args, Console.Out, Console.Error) is { } exitCode)
 {
-    return await ControlCommandLine.RunAsync(args, Console.Out, Console.Error);
+    return exitCode;
 }
 
 ProxyRuntimeTuning.Apply(args);
@@ -30,11 +31,6 @@ catch (OptionsValidationException exception)
         Console.Error.WriteLine("error: " + failure);
     }
 
-    return 2;
-}
-catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, builder.Configuration, out var message))
-{
-    Console.Error.WriteLine("error: " + message);
     return 2;
 }
 

@@ -56,6 +56,13 @@ public static class ClusterResourceBuilderExtensions
                 {
                     context.EnvironmentVariables[key] = value;
                 }
+
+                // Run from the AppHost, the workers are in its environment (Development under `dotnet run`: the developer
+                // exception page, /health and /alive); the primary never passes its own Development on to them by itself.
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    context.EnvironmentVariables["Cluster__Environment__ASPNETCORE_ENVIRONMENT"] = builder.Environment.EnvironmentName;
+                }
             })
             .WithHealthCheck(healthCheck)
             .WithClusterCommands(cluster);

@@ -1,4 +1,3 @@
-
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>The short command-line forms of the <c>Cluster</c> settings.</summary>
@@ -17,14 +16,49 @@ public static class ClusterCommandLine
     };
 
     /// <summary>
-    /// The settings as the host will see them (settings file, environment, command line), for the moments
-    /// before or instead of building a host: the control client and the start-up socket tuning.
+    /// The settings as the host will see them (the settings files, environment, command line), for the moments
+    /// before or instead of building a host: the control client and the start-up socket tuning. A settings file
+    /// that cannot be read throws, unless <paramref name="unreadableFiles"/> is given: then it is left out and
+    /// described there in one line, "appsettings.json: &lt;what the reader says&gt;".
     /// </summary>
-    public static IConfiguration ReadSettings(string[] args) =>
-        new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
+    public static IConfiguration ReadSettings(IEnumerable<string> args, ICollection<string>? unreadableFiles = null)
+    {
+        string[] switches = [.. args];
+        var builder = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory);
+        if (unreadableFiles is not null)
+        {
+            builder.SetFileLoadExceptionHandler(context =>
+            {
+                unreadableFiles.Add(DescribeLoadFailure(context));
+                context.Ignore = true;
+            });
+        }
+
+        return builder
             .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{EnvironmentName(switches)}.json", optional: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(args, SwitchMappings)
+            .AddCommandLine(switches, SwitchMappings)
             .Build();
+    }
+
+    /// <summary>The host's environment, found the way the host finds it: DOTNET_, then ASPNETCORE_, then <c>--environment</c>.</summary>
+    private static string EnvironmentName(string[] args) =>
+        new ConfigurationBuilder()
+            .AddEnvironmentVariables("DOTNET_")
+            .AddEnvironmentVariables("ASPNETCORE_")
+            .AddCommandLine(args)
+            .Build()[HostDefaults.EnvironmentKey] is { Length: > 0 } name ? name : Environments.Production;
+
+    /// <summary>The innermost exception is the reader's own words: "'2' is invalid after a property name. ... LineNumber: 2 | ...".</summary>
+    private static string DescribeLoadFailure(FileLoadExceptionContext context)
+    {
+        var reason = context.Exception;
+        while (reason.InnerException is not null)
+        {
+            reason = reason.InnerException;
+        }
+
+        return $"{context.Provider.Source.Path}: {reason.Message.ReplaceLineEndings(" ")}";
+    }
 }

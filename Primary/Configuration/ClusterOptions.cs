@@ -87,4 +87,7 @@ public sealed class ClusterOptions
 
     /// <summary>Liveness and readiness probing.</summary>
     public HealthProbeOptions Health { get; set; } = new();
+
+    /// <summary>What <see cref="ClusterSettingsReader"/> could not read; validation reports it with the rules' failures.</summary>
+    internal IReadOnlyList<SettingReadError> ReadErrors { get; set; } = [];
 }

@@ -13,6 +13,10 @@ internal static class ClusterSettingRules
     /// <summary>The public port.</summary>
     public static readonly SettingRule Port = new("Cluster:Port", "a whole number in 1..65535", o => o.Port, o => o.Port is >= 1 and <= 65535);
 
+    /// <summary>The drain timeout, also a short switch.</summary>
+    public static readonly SettingRule DrainTimeout = new(
+        "Cluster:DrainTimeout", "a positive time span such as 00:00:30", o => o.DrainTimeout, o => o.DrainTimeout > TimeSpan.Zero);
+
     /// <summary>Every rule, in the order their errors are reported.</summary>
     public static readonly IReadOnlyList<SettingRule> All =
     [
@@ -20,7 +24,7 @@ internal static class ClusterSettingRules
         Port,
         new("Cluster:LoadBalancing", LoadBalancingPolicies.AcceptedValues, o => o.LoadBalancing, o => LoadBalancingPolicies.IsKnown(o.LoadBalancing)),
         new("Cluster:DeregistrationDelay", "a time span of zero or more, such as 00:00:00.200", o => o.DeregistrationDelay, o => o.DeregistrationDelay >= TimeSpan.Zero),
-        new("Cluster:DrainTimeout", "a positive time span such as 00:00:30", o => o.DrainTimeout, o => o.DrainTimeout > TimeSpan.Zero),
+        DrainTimeout,
         new("Cluster:ShareProcessors", "true or false", o => o.ShareProcessors, _ => true),
         new("Cluster:EnableListenerMigration", "true or false", o => o.EnableListenerMigration, _ => true),
         new("Cluster:Restart:BaseDelay", "a time span of zero or more, such as 00:00:00.100", o => o.Restart.BaseDelay, o => o.Restart.BaseDelay >= TimeSpan.Zero),
@@ -39,5 +43,5 @@ internal static class ClusterSettingRules
     ];
 
     /// <summary>The rule of a setting, by its path (case-insensitive).</summary>
-    public static SettingRule? Find(string setting) => All.FirstOrDefault(rule => string.Equals(rule.Setting, setting, StringComparison.OrdinalIgnoreCase));
+    public static SettingRule? Find(string setting) => All.FirstOrDefault(rule => rule.Is(setting));
 }

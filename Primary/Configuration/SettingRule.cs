@@ -9,6 +9,9 @@ namespace ClusterTemplate.Primary.Configuration;
 /// <param name="IsValid">Whether bound options satisfy the rule.</param>
 internal sealed record SettingRule(string Setting, string Accepted, Func<ClusterOptions, object?> Value, Func<ClusterOptions, bool> IsValid)
 {
+    /// <summary>Whether the rule is that of <paramref name="setting"/> (case-insensitive, as configuration keys are).</summary>
+    public bool Is(string setting) => string.Equals(Setting, setting, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The one-line error for bound options that break the rule, or <see langword="null"/>.</summary>
     public string? Validate(ClusterOptions options) => IsValid(options) ? null : Describe(Value(options));
 

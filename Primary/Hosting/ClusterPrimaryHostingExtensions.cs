@@ -22,7 +22,7 @@ namespace ClusterTemplate.Primary.Hosting;
 public static class ClusterPrimaryHostingExtensions
 {
     /// <summary>
-    /// Adds the cluster supervisor, its <c>Cluster</c> settings (bound from configuration, with the
+    /// Adds the cluster supervisor, its <c>Cluster</c> settings (read from configuration, with the
     /// short command-line forms, and validated at start) and the services it depends on.
     /// </summary>
     public static WebApplicationBuilder AddClusterPrimary(this WebApplicationBuilder builder, string[] args)
@@ -49,7 +49,7 @@ public static class ClusterPrimaryHostingExtensions
 
         var services = builder.Services;
         services.AddOptions<ClusterOptions>()
-            .BindConfiguration(ClusterOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) => ClusterSettingsReader.Read(configuration.GetSection(ClusterOptions.SectionName), options))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterStartupValidator>());

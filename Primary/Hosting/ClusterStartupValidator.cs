@@ -38,7 +38,7 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
             failures.Add($"Cluster:WorkerPath: {program.FileName} is not executable; make it executable (chmod +x) or set it to the Worker's .dll.");
         }
 
-        var settingsHold = failures.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
+        var settingsHold = failures.Count == 0 && options.ReadErrors.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
         if (settingsHold && PortAvailability.IsTaken(options.Port))
         {
             failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");

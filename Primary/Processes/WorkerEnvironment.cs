@@ -6,16 +6,21 @@ using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
 
-/// <summary>The environment the primary hands each worker: the cluster contract, runtime sizing and telemetry identity.</summary>
-internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, ListenerModeSelector modes)
+/// <summary>The environment the primary hands each worker: the cluster contract, its host environment, runtime sizing and telemetry identity.</summary>
+internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, ListenerModeSelector modes, IHostEnvironment? host = null)
 {
     private const string ServiceInstanceIdAttribute = "service.instance.id";
+    private const string AspNetCoreEnvironment = "ASPNETCORE_ENVIRONMENT";
+    private const string DotnetEnvironment = "DOTNET_ENVIRONMENT";
 
     /// <summary>Reads the primary's own environment; tests pass their own.</summary>
     internal Func<string, string?> Read { get; init; } = Environment.GetEnvironmentVariable;
 
     /// <summary>The cores the workers share; tests pass their own.</summary>
     internal int ProcessorCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The primary's own host environment name; tests pass their own.</summary>
+    internal string PrimaryEnvironmentName { get; init; } = host?.EnvironmentName ?? Environments.Production;
 
     /// <summary>The environment of worker <paramref name="workerId"/> in a cluster of <paramref name="workerCount"/> workers.</summary>
     public Dictionary<string, string> Create(int workerCount, int workerId, int generation, string socketPath, string heartbeatPath)
@@ -37,6 +42,15 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
         };
 
         mode.AddWorkerEnvironment(environment);
+
+        // A worker in Development shows its developer exception page (with the request's headers) and /health to
+        // anyone on the public port. It runs in Development only when the settings ask for it by name, as the
+        // AppHost does; never by inheriting the primary's, which `dotnet run` sets through the launch profile.
+        var hostEnvironment = settings.Environment.GetValueOrDefault(AspNetCoreEnvironment)
+            ?? settings.Environment.GetValueOrDefault(DotnetEnvironment)
+            ?? (string.Equals(PrimaryEnvironmentName, Environments.Development, StringComparison.OrdinalIgnoreCase) ? Environments.Production : PrimaryEnvironmentName);
+        environment[AspNetCoreEnvironment] = hostEnvironment;
+        environment[DotnetEnvironment] = hostEnvironment;
 
         if (settings.ShareProcessors)
         {

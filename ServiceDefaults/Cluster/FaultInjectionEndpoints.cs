@@ -56,6 +56,9 @@ internal static class FaultInjectionEndpoints
             return Results.Text($"holding {s_retained.Count} blocks");
         });
 
+        // An unhandled exception in a request: what a developer exception page would show to anyone.
+        group.MapGet("/throw", static string () => throw new InvalidOperationException("fault injection: an unhandled exception"));
+
         group.MapPost("/exit", static (int? code) =>
         {
             Environment.Exit(code ?? 3);

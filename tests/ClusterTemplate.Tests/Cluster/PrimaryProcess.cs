@@ -46,10 +46,10 @@ internal sealed class PrimaryProcess : IAsyncDisposable
 
     /// <summary>Starts a primary with fast health settings and the test-only fault injection on.</summary>
     public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs) =>
-        Start(log, new Dictionary<string, string>(), workers, mode, extraArgs);
+        Start(log, new Dictionary<string, string?>(), workers, mode, extraArgs);
 
-    /// <summary>Starts a primary as <see cref="Start(ITestOutputHelper, int, string, string[])"/> does, with variables added to its environment.</summary>
-    public static PrimaryProcess Start(ITestOutputHelper log, IReadOnlyDictionary<string, string> environment, int workers, string mode, params string[] extraArgs)
+    /// <summary>Starts a primary as <see cref="Start(ITestOutputHelper, int, string, string[])"/> does, with these environment variables (<see langword="null"/> removes one).</summary>
+    public static PrimaryProcess Start(ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, params string[] extraArgs)
     {
         var port = FreePort();
         var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
@@ -67,7 +67,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             "--Cluster:DrainTimeout=00:00:10",
             .. extraArgs,
         ];
-        var process = StartProcess(args, environment);
+        var process = StartProcess(args, BuildOutputPath, environment);
         var primary = new PrimaryProcess(process, port, runtimeDirectory, log);
         process.OutputDataReceived += (_, e) => primary.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => primary.OnLine(e.Data);
@@ -76,10 +76,21 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         return primary;
     }
 
+    /// <summary>The primary's <c>.dll</c> in its build output.</summary>
+    public static string BuildOutputPath => typeof(PrimaryProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "ClusterPrimaryPath").Value!;
+
     /// <summary>Runs the primary to its exit, for settings it must refuse.</summary>
-    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(params string[] args)
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(params string[] args) =>
+        RunDllToExitAsync(BuildOutputPath, args);
+
+    /// <summary>Runs a copy of the primary to its exit, beside the settings files the test wrote there.</summary>
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(PrimaryBuildCopy copy, params string[] args) =>
+        RunDllToExitAsync(copy.PrimaryPath, args);
+
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunDllToExitAsync(string primaryDll, string[] args)
     {
-        using var process = StartProcess(args);
+        using var process = StartProcess(args, primaryDll, new Dictionary<string, string?>());
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var budget = new CancellationTokenSource(StartBudget);
@@ -228,10 +239,8 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         }
     }
 
-    private static Process StartProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    private static Process StartProcess(IEnumerable<string> args, string primaryDll, IReadOnlyDictionary<string, string?> environment)
     {
-        var primaryDll = typeof(PrimaryProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(attribute => attribute.Key == "ClusterPrimaryPath").Value!;
         var appHost = Path.ChangeExtension(primaryDll, null);
         var startInfo = File.Exists(appHost)
             ? new ProcessStartInfo(appHost)
@@ -246,9 +255,16 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         startInfo.UseShellExecute = false;
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment)
         {
-            startInfo.Environment[name] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         return Process.Start(startInfo) ?? throw new InvalidOperationException("The primary did not start.");

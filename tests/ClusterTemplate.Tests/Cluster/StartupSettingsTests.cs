@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ClusterTemplate.Tests.Cluster;
 
 /// <summary>
@@ -39,5 +41,44 @@ public sealed class StartupSettingsTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal("error: Cluster:Workers must be a whole number in 1..256 (got 'many').", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Every_unreadable_value_unknown_setting_and_broken_rule_is_reported_together()
+    {
+        var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
+
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(
+            "--workers", "many", "--port", "http", "--drain-timeout", "soon", "--mode", "turbo", "--Cluster:Health:Interval=0",
+            "--Cluster:Wrokers=2", "--Cluster:Health:Intervall=00:00:01", "--runtime-directory", runtimeDirectory);
+
+        Assert.Equal(2, exitCode);
+        Assert.Collection(
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            line => Assert.Equal("error: Cluster:Workers must be a whole number in 1..256 (got 'many').", line),
+            line => Assert.Equal("error: Cluster:Port must be a whole number in 1..65535 (got 'http').", line),
+            line => Assert.Equal("error: Cluster:DrainTimeout must be a positive time span such as 00:00:30 (got 'soon').", line),
+            line => Assert.Equal("error: Cluster:Health:Interval must be a positive time span such as 00:00:02 (got '00:00:00').", line),
+            line => Assert.StartsWith("error: Cluster:Health:Intervall is not a setting; Cluster:Health has Interval, Timeout, ", line),
+            line => Assert.StartsWith("error: Cluster:Wrokers is not a setting; Cluster has Workers, Port, Mode, ", line),
+            line => Assert.Equal("error: Cluster:Mode must be reuseport, shared or proxy (got 'turbo').", line));
+        Assert.False(Directory.Exists(runtimeDirectory), "nothing may be started for a refused configuration");
+    }
+
+    [Theory]
+    [InlineData("appsettings.json")]
+    [InlineData("appsettings.json", "status")]
+    [InlineData("appsettings.Production.json")]
+    public async Task A_malformed_settings_file_exits_2_with_one_line_naming_it(string file, params string[] command)
+    {
+        using var primary = PrimaryBuildCopy.Create();
+        primary.WriteFile(file, "{\n  \"Cluster\": {\n    \"Workers\" 2\n  }\n}\n");
+
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(primary, [.. command, "--port", PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {file}: '2' is invalid after a property name. Expected a ':'.", line);
+        Assert.Contains("LineNumber: 2", line);
     }
 }

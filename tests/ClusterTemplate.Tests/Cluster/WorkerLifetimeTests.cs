@@ -57,7 +57,7 @@ public sealed class WorkerLifetimeTests(ITestOutputHelper output)
     public async Task Workers_outlive_the_primary_threads_that_started_them()
     {
         // A worker dies with the thread that forked it (PR_SET_PDEATHSIG): idle pool threads retire after 200 ms here, 20 s by default.
-        await using var primary = PrimaryProcess.Start(output, new Dictionary<string, string> { ["DOTNET_ThreadPool_ThreadTimeoutMs"] = "200" }, workers: 2, "reuseport");
+        await using var primary = PrimaryProcess.Start(output, new Dictionary<string, string?> { ["DOTNET_ThreadPool_ThreadTimeoutMs"] = "200" }, workers: 2, "reuseport");
         var workers = await primary.WaitForRunningAsync(2);
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -105,7 +105,7 @@ public sealed class WorkerLifetimeTests(ITestOutputHelper output)
     public async Task Killing_the_primary_kills_its_hung_and_stopped_workers_at_once_and_frees_the_port()
     {
         // The probes must not replace the hung workers before the primary dies.
-        await using var primary = PrimaryProcess.Start(output, workers: 2, "reuseport", "--Cluster:Health:FailureThreshold=10000");
+        await using var primary = PrimaryProcess.Start(output, workers: 2, "reuseport", "--Cluster:Health:LivenessTimeout=01:00:00");
         var workers = await primary.WaitForRunningAsync(2);
 
         var hang = await PublicClient.SendAsync(primary.BaseAddress, HttpMethod.Post, "/fault/hang");

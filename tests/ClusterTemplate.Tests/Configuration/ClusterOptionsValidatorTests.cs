@@ -1,5 +1,4 @@
 using ClusterTemplate.Primary.Configuration;
-using Microsoft.Extensions.Configuration;
 
 namespace ClusterTemplate.Tests.Configuration;
 
@@ -51,19 +50,5 @@ public sealed class ClusterOptionsValidatorTests
         var failures = new ClusterOptionsValidator().Validate(null, options).Failures!.ToArray();
 
         Assert.Equal(["Cluster:Workers", "Cluster:Port", "Cluster:Health:Timeout"], failures.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]));
-    }
-
-    [Theory]
-    [InlineData("Workers", "many", "Cluster:Workers must be a whole number in 1..256 (got 'many').")]
-    [InlineData("Workers", "1.5", "Cluster:Workers must be a whole number in 1..256 (got '1.5').")]
-    [InlineData("DrainTimeout", "soon", "Cluster:DrainTimeout must be a positive time span such as 00:00:30 (got 'soon').")]
-    [InlineData("ShareProcessors", "maybe", "Cluster:ShareProcessors must be true or false (got 'maybe').")]
-    public void A_value_the_binder_cannot_read_gets_the_same_line_as_a_rule(string key, string value, string expected)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Cluster:" + key, value)]).Build();
-        var exception = Assert.ThrowsAny<InvalidOperationException>(() => configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>());
-
-        Assert.True(SettingErrors.TryDescribeBindingFailure(exception, configuration, out var message));
-        Assert.Equal(expected, message);
     }
 }

@@ -60,9 +60,41 @@ public class WorkerEnvironmentTests
         Assert.Equal(expected, environment["DOTNET_PROCESSOR_COUNT"]);
     }
 
-    private static WorkerEnvironment Create(ClusterOptions options, Func<string, string?> read)
+    [Theory]
+    [InlineData("Production", null, null, "Production")]
+    [InlineData("Staging", null, null, "Staging")]
+    [InlineData("Development", null, null, "Production")]
+    [InlineData("development", null, null, "Production")]
+    [InlineData("Development", "Development", null, "Development")]
+    [InlineData("Production", null, "Development", "Development")]
+    [InlineData("Development", "Staging", null, "Staging")]
+    public void Runs_each_worker_in_the_primarys_environment_but_in_Development_only_when_asked_for_by_name(
+        string primary, string? aspNetCoreSetting, string? dotnetSetting, string expected)
+    {
+        var options = new ClusterOptions();
+        if (aspNetCoreSetting is not null)
+        {
+            options.Environment["ASPNETCORE_ENVIRONMENT"] = aspNetCoreSetting;
+        }
+
+        if (dotnetSetting is not null)
+        {
+            options.Environment["DOTNET_ENVIRONMENT"] = dotnetSetting;
+        }
+
+        var environment = Create(options, _ => null, primary).Create(workerCount: 1, workerId: 1, generation: 1, "/s", "/h");
+
+        Assert.Equal((expected, expected), (environment["ASPNETCORE_ENVIRONMENT"], environment["DOTNET_ENVIRONMENT"]));
+    }
+
+    private static WorkerEnvironment Create(ClusterOptions options, Func<string, string?> read, string primaryEnvironmentName = "Production")
     {
         var services = SupervisionServices.Build(options);
-        return new WorkerEnvironment(Options.Create(options), services.GetRequiredService<ListenerModeSelector>()) { Read = read, ProcessorCount = 5 };
+        return new WorkerEnvironment(Options.Create(options), services.GetRequiredService<ListenerModeSelector>())
+        {
+            Read = read,
+            ProcessorCount = 5,
+            PrimaryEnvironmentName = primaryEnvironmentName,
+        };
     }
 }

@@ -45,7 +45,7 @@ internal sealed class WorkerProcesses(
         startActivity?.SetTag("process.pid", process.ProcessId);
         telemetry.Starts.Add(1);
         var recycle = _options.Recycle;
-        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath), time.GetUtcNow())
+        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath, process.ProcessId), time.GetUtcNow())
         {
             StartActivity = startActivity,
             RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,

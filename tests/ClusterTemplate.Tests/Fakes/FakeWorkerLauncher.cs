@@ -26,7 +26,7 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher, IWorkerManagementCli
         return process;
     }
 
-    public IWorkerManagementClient Create(string socketPath) => new Client(() => _bySocket[socketPath]);
+    public IWorkerManagementClient Create(string socketPath, int processId) => new Client(() => _bySocket[socketPath]);
 
     private sealed class Client(Func<FakeWorkerProcess> process) : IWorkerManagementClient
     {

@@ -2,6 +2,7 @@ using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,11 @@ catch (OptionsValidationException exception)
         Console.Error.WriteLine("error: " + failure);
     }
 
+    return 2;
+}
+catch (Exception exception) when (RuntimeDirectoryException.Find(exception) is { } refused)
+{
+    Console.Error.WriteLine("error: " + refused.Message);
     return 2;
 }
 catch (InvalidOperationException exception) when (SettingErrors.TryDescribeBindingFailure(exception, builder.Configuration, out var message))

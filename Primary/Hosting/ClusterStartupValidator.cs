@@ -7,7 +7,8 @@ namespace ClusterTemplate.Primary.Hosting;
 
 /// <summary>
 /// The checks of the <c>Cluster</c> settings that look at this machine: the listener mode exists and runs
-/// on this platform, the worker program is there, and (when everything else holds) the port is free.
+/// on this platform, the worker program is there, the runtime folder is (or can be made) private to this user,
+/// and (when everything else holds) the port is free.
 /// Its failures are reported together with those of <see cref="ClusterOptionsValidator"/>.
 /// </summary>
 /// <remarks>
@@ -35,6 +36,12 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
         }
 
         var settingsHold = failures.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
+        if (!OperatingSystem.IsWindows() && ClusterSettingRules.Port.Validate(options) is null
+            && RuntimeFolderRules.Check(ClusterRuntimeDirectory.Resolve(options.RuntimeDirectory, options.Port)) is { } problem)
+        {
+            failures.Add(problem);
+        }
+
         if (settingsHold && PortAvailability.IsTaken(options.Port))
         {
             failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");

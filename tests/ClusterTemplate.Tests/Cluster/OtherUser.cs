@@ -13,6 +13,9 @@ internal static class OtherUser
 
     private static readonly TimeSpan s_commandBudget = TimeSpan.FromSeconds(20);
 
+    /// <summary>The uid this test run has.</summary>
+    public static uint CurrentId => geteuid();
+
     /// <summary>Whether this test run may act as another user.</summary>
     public static bool IsAvailable => OperatingSystem.IsLinux() && geteuid() == 0 && File.Exists("/usr/bin/setpriv");
 

@@ -45,10 +45,13 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts a primary with fast health settings and the test-only fault injection on.</summary>
-    public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs)
+    public static PrimaryProcess Start(ITestOutputHelper log, int workers, string mode, params string[] extraArgs) =>
+        StartIn(Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]), log, workers, mode, extraArgs);
+
+    /// <summary>Starts a primary like <see cref="Start"/>, with <paramref name="runtimeDirectory"/> as its runtime folder.</summary>
+    public static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, int workers, string mode, params string[] extraArgs)
     {
         var port = FreePort();
-        var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
         string[] args =
         [
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),

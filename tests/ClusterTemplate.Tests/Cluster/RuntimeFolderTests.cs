@@ -128,11 +128,21 @@ public sealed class RuntimeFolderTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_runtime_folder_that_cannot_be_made_exits_2_with_one_line()
+    [Theory]
+    [InlineData("under a file")] // seen by the start-up checks
+    [InlineData("in /proc")] // seen only when mkdir fails
+    public async Task A_runtime_folder_that_cannot_be_made_exits_2_with_one_line(string where)
     {
-        File.WriteAllText(_path, "a file, not a folder");
-        var inside = Path.Combine(_path, "run");
+        string inside;
+        if (where == "under a file")
+        {
+            File.WriteAllText(_path, "a file, not a folder");
+            inside = Path.Combine(_path, "run");
+        }
+        else
+        {
+            inside = Path.Combine("/proc", Path.GetFileName(_path));
+        }
 
         var (exitCode, _, stderr) = await RunPrimaryToExitAsync(inside);
 

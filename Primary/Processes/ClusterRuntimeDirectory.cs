@@ -9,20 +9,21 @@ namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>
 /// The primary's private folder (mode 0700, of its own user) for the workers' management sockets, its control
-/// socket. Named after the public port by default, so a client finds it by port.
+/// socket and the cluster's lock. Named after the public port by default, so a client finds it by port.
 /// </summary>
 /// <remarks>
 /// The folder is made with <c>mkdir</c> 0700, or an existing one is taken only if it is a real folder of this
-/// user with mode 0700 (<see cref="PrivateFolder"/>).
-/// The primary removes only its own sockets, and the folder only if it made it: a configured
+/// user with mode 0700 (<see cref="PrivateFolder"/>); then the lock refuses a second primary (<see cref="ClusterLock"/>).
+/// The primary removes only its own sockets and lock file, and the folder only if it made it: a configured
 /// folder that already existed keeps everything else in it.
 /// </remarks>
 public sealed partial class ClusterRuntimeDirectory : IDisposable
 {
     private readonly bool _created;
+    private readonly IDisposable? _lock;
 
     /// <summary>
-    /// Makes or verifies the folder for the configured port, removing the sockets a dead primary
+    /// Makes or verifies the folder for the configured port and locks it, removing the sockets a dead primary
     /// left there; throws a <see cref="RuntimeDirectoryException"/> (one line) when it cannot be used.
     /// </summary>
     public ClusterRuntimeDirectory(IOptions<ClusterOptions> options)
@@ -37,6 +38,17 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
         }
 
         _created = PrivateFolder.Ensure(Path);
+        try
+        {
+            _lock = ClusterLock.Acquire(Path, options.Value.Port);
+        }
+        catch (RuntimeDirectoryException) when (_created)
+        {
+            // Only if still empty: a primary that took the folder in the meantime has its lock file in it.
+            RemoveFolderIfEmpty();
+            throw;
+        }
+
         RemoveOwnSockets();
     }
 
@@ -54,7 +66,7 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
     public string ManagementSocketPath(int workerId, int generation) =>
         System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"worker-{workerId}-{generation}.sock"));
 
-    /// <summary>Removes the primary's sockets, and the folder if this primary made it and nothing else is in it.</summary>
+    /// <summary>Removes the primary's sockets and lock file, and the folder if this primary made it and nothing else is in it.</summary>
     public void Dispose()
     {
         if (OperatingSystem.IsWindows())
@@ -71,16 +83,22 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
             // The folder went away or cannot be read: nothing of this primary's is left to remove.
         }
 
+        _lock?.Dispose();
         if (_created)
         {
-            try
-            {
-                Directory.Delete(Path);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                // Something else was put in it: it stays.
-            }
+            RemoveFolderIfEmpty();
+        }
+    }
+
+    private void RemoveFolderIfEmpty()
+    {
+        try
+        {
+            Directory.Delete(Path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Something else is in it: it stays.
         }
     }
 

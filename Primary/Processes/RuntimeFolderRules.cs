@@ -126,6 +126,10 @@ internal static class RuntimeFolderRules
     /// <summary>The folder cannot be made, for <paramref name="reason"/>.</summary>
     public static string CannotCreate(string path, string reason) => $"{Name(path)} cannot be created: {reason}.";
 
+    /// <summary>Another live primary holds the cluster's lock.</summary>
+    public static string AnotherPrimary(int port, int? processId, string path) =>
+        $"Cluster:Port {port}: another primary (pid {(processId is { } pid ? pid.ToString(CultureInfo.InvariantCulture) : "unknown")}) already runs this cluster (runtime folder '{path}'); stop it first or choose another port.";
+
     private static bool IsForeign(uint? ownerId) => ownerId is { } owner && !UnixUser.IsSelfOrRoot(owner);
 
     private static string Name(string path) => $"{Setting} '{path}'";

@@ -32,11 +32,13 @@ public sealed class ClusterRuntimeDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_it_makes_is_private_and_gone_after_the_stop()
+    public void A_folder_it_makes_is_private_holds_the_lock_and_is_gone_after_the_stop()
     {
         using (Open())
         {
             Assert.Equal(Private, File.GetUnixFileMode(_path));
+            Assert.True(ClusterLock.IsHeld(_path, out var holder));
+            Assert.Equal(Environment.ProcessId, holder);
         }
 
         Assert.False(Directory.Exists(_path));
@@ -53,10 +55,25 @@ public sealed class ClusterRuntimeDirectoryTests : IDisposable
 
         using (Open())
         {
-            Assert.Equal(["notes.txt", "worker-2-1.sock"], Entries());
+            Assert.Equal(["notes.txt", ClusterLock.FileName, "worker-2-1.sock"], Entries());
         }
 
         Assert.Equal(["notes.txt", "worker-2-1.sock"], Entries());
+    }
+
+    [Fact]
+    public void A_second_primary_in_the_same_folder_is_refused_naming_the_first_until_it_stops()
+    {
+        var first = Open(port: 8123);
+
+        var refused = Assert.Throws<RuntimeDirectoryException>(() => Open(port: 8123));
+        Assert.Equal(
+            $"Cluster:Port 8123: another primary (pid {Environment.ProcessId}) already runs this cluster (runtime folder '{_path}'); stop it first or choose another port.",
+            refused.Message);
+        Assert.True(Directory.Exists(_path));
+
+        first.Dispose();
+        Open(port: 8123).Dispose();
     }
 
     [Fact]

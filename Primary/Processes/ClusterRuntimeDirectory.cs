@@ -71,6 +71,17 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
     {
         if (OperatingSystem.IsWindows())
         {
+            if (_created)
+            {
+                try
+                {
+                    Directory.Delete(Path, recursive: true);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+
             return;
         }
 

@@ -2,6 +2,7 @@ using ClusterTemplate.Primary.CommandLine;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,11 @@ catch (OptionsValidationException exception)
         Console.Error.WriteLine("error: " + failure);
     }
 
+    return 2;
+}
+catch (Exception exception) when (RuntimeDirectoryException.Find(exception) is { } refused)
+{
+    Console.Error.WriteLine("error: " + refused.Message);
     return 2;
 }
 

@@ -39,8 +39,10 @@ public sealed class ClusterOptions
     public string? WorkerPath { get; set; }
 
     /// <summary>
-    /// Folder for the per-worker management sockets and the control socket, created with mode 0700.
-    /// Defaults to <c>$XDG_RUNTIME_DIR</c>, else the temp folder, plus <c>clustertemplate-&lt;port&gt;</c>.
+    /// Folder for the per-worker management sockets, the control socket and the cluster's lock: made with mode
+    /// 0700, or an existing private folder (0700) of this user, never removed unless the primary made it.
+    /// Defaults to <c>$XDG_RUNTIME_DIR/clustertemplate-&lt;port&gt;</c>, else <c>/run/clustertemplate-&lt;port&gt;</c>
+    /// for root, else <c>clustertemplate-&lt;uid&gt;/&lt;port&gt;</c> in the temp folder.
     /// </summary>
     public string? RuntimeDirectory { get; set; }
 

@@ -19,6 +19,9 @@ public interface IWorkerManagementClient : IDisposable
 /// <summary>Creates a management client for a worker's socket.</summary>
 public interface IWorkerManagementClientFactory
 {
-    /// <summary>Creates a client bound to the management socket at <paramref name="socketPath"/>.</summary>
-    IWorkerManagementClient Create(string socketPath);
+    /// <summary>
+    /// Creates a client bound to the management socket at <paramref name="socketPath"/>, which trusts that socket
+    /// only while the worker process <paramref name="processId"/> (or a process it started) is the one serving it.
+    /// </summary>
+    IWorkerManagementClient Create(string socketPath, int processId);
 }

@@ -73,7 +73,11 @@ public static class ClusterPrimaryHostingExtensions
             // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.
             var runtime = kestrel.ApplicationServices.GetRequiredService<ClusterRuntimeDirectory>();
             kestrel.ApplicationServices.GetRequiredService<ListenerModeSelector>().Current.ConfigureKestrel(kestrel);
-            kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen => listen.MarkConnections(ControlConnectionFeature.Instance));
+            kestrel.ListenUnixSocket(runtime.ControlSocketPath, listen =>
+            {
+                listen.AcceptOwnUserOnly();
+                listen.MarkConnections(ControlConnectionFeature.Instance);
+            });
         });
 
         services.ConfigureHttpJsonOptions(json => ControlJson.Configure(json.SerializerOptions));

@@ -7,10 +7,13 @@ namespace ClusterTemplate.Primary.Hosting;
 
 /// <summary>
 /// The checks of the <c>Cluster</c> settings that look at this machine: the listener mode exists and runs
-/// on this platform, the worker program is there and executable, and (when everything else holds) the port is free.
+/// on this platform, the worker program is there and executable, the runtime folder is (or can be made) private
+/// to this user and no other primary runs in it, and (when everything else holds) the port is free.
 /// Its failures are reported together with those of <see cref="ClusterOptionsValidator"/>.
 /// </summary>
 /// <remarks>
+/// Validation runs when the settings are first read and again at start, by then with this primary's own lock
+/// in the runtime folder: only a lock of another process means another primary.
 /// The modes are resolved when validation runs, not injected: they read the very settings being validated,
 /// and a constructor dependency on them would make the settings depend on themselves.
 /// </remarks>
@@ -39,7 +42,23 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
         }
 
         var settingsHold = failures.Count == 0 && options.ReadErrors.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
-        if (settingsHold && PortAvailability.IsTaken(options.Port))
+        var anotherPrimary = false;
+        if (!OperatingSystem.IsWindows() && ClusterSettingRules.Port.Validate(options) is null)
+        {
+            var folder = ClusterRuntimeDirectory.Resolve(options.RuntimeDirectory, options.Port);
+            if (RuntimeFolderRules.Check(folder) is { } problem)
+            {
+                failures.Add(problem);
+            }
+            else if (ClusterLock.IsHeld(folder, out var holder) && holder != Environment.ProcessId)
+            {
+                // Said instead of "port taken": in reuseport mode that primary's workers may hold the port, or not yet.
+                failures.Add(RuntimeFolderRules.AnotherPrimary(options.Port, holder, folder));
+                anotherPrimary = true;
+            }
+        }
+
+        if (settingsHold && !anotherPrimary && PortAvailability.IsTaken(options.Port))
         {
             failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");
         }

@@ -45,7 +45,7 @@ internal sealed class WorkerProcesses(
         var startActivity = telemetry.StartWorkerActivity("worker.start", slot.WorkerId, generation, processId: 0, parent);
         var process = Launch(spec);
         var recycle = _options.Recycle;
-        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath), heartbeatPath, time.GetUtcNow())
+        var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath, process.ProcessId), heartbeatPath, time.GetUtcNow())
         {
             StartActivity = startActivity,
             RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,

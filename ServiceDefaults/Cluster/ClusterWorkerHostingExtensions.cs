@@ -64,6 +64,7 @@ public static class ClusterWorkerHostingExtensions
                 kestrel.ListenUnixSocket(socketPath, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    listen.AcceptOwnUserOnly();
                     listen.MarkConnections(ManagementConnectionFeature.Instance);
                 });
             }

@@ -49,10 +49,16 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         Start(log, new Dictionary<string, string?>(), workers, mode, extraArgs);
 
     /// <summary>Starts a primary as <see cref="Start(ITestOutputHelper, int, string, string[])"/> does, with these environment variables (<see langword="null"/> removes one).</summary>
-    public static PrimaryProcess Start(ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, params string[] extraArgs)
+    public static PrimaryProcess Start(ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, params string[] extraArgs) =>
+        StartIn(Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]), log, environment, workers, mode, extraArgs);
+
+    /// <summary>Starts a primary like <see cref="Start(ITestOutputHelper, int, string, string[])"/>, with <paramref name="runtimeDirectory"/> as its runtime folder.</summary>
+    public static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, int workers, string mode, params string[] extraArgs) =>
+        StartIn(runtimeDirectory, log, new Dictionary<string, string?>(), workers, mode, extraArgs);
+
+    private static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs)
     {
         var port = FreePort();
-        var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
         string[] args =
         [
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterTemplate.Tests.Configuration;
 
-/// <summary>The checks that look at the machine: the mode, the worker program, the port.</summary>
+/// <summary>The checks that look at the machine: the mode, the worker program, the runtime folder, the port.</summary>
 [Trait("Category", "Unit")]
 public sealed class ClusterStartupValidatorTests : IDisposable
 {
@@ -64,6 +64,14 @@ public sealed class ClusterStartupValidatorTests : IDisposable
         Assert.Equal(
             [$"Cluster:Port {port} is already taken by another program; choose a free port (1..65535) or stop that program."],
             Validate(new ClusterOptions { WorkerPath = _worker, Port = port }));
+    }
+
+    [Fact]
+    public void A_runtime_path_that_is_not_a_private_folder_is_reported_with_the_other_settings()
+    {
+        Assert.Equal(
+            ["Cluster:Mode must be reuseport, shared or proxy (got 'turbo').", $"Cluster:RuntimeDirectory '{_worker}' is not a folder; remove it or choose another path."],
+            Validate(new ClusterOptions { Mode = "turbo", WorkerPath = _worker, Port = PrimaryProcess.FreePort(), RuntimeDirectory = _worker }));
     }
 
     [Theory]

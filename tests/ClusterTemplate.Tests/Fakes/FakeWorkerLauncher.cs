@@ -37,7 +37,7 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher, I
         return process;
     }
 
-    public IWorkerManagementClient Create(string socketPath) => new Client(() => _bySocket[socketPath]);
+    public IWorkerManagementClient Create(string socketPath, int processId) => new Client(() => _bySocket[socketPath]);
 
     /// <summary>A process that is <see cref="FakeWorkerProcess.Alive"/> beats whenever it is looked at; a hung one keeps its last beat.</summary>
     public DateTimeOffset? LastHeartbeat(string heartbeatPath)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ClusterTemplate.Template.Tests.Infrastructure;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Template.Tests;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using ClusterTemplate.Template.Tests.Infrastructure;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Template.Tests;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterTemplate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;

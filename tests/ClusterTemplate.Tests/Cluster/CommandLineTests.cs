@@ -3,6 +3,7 @@ using System.Reflection;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Tests.Fakes;
+using ClusterTemplate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -87,7 +88,7 @@ public sealed class CommandLineTests
     [InlineData("--environment", "Staging", "--workers", "0")]
     public async Task Configuration_switches_still_reach_the_settings(params string[] args)
     {
-        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync([.. args, "--port", PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture)]);
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync([.. args, "--port", FreePort.Next().ToString(CultureInfo.InvariantCulture)]);
 
         Assert.Equal((2, "error: Cluster:Workers must be a whole number in 1..256 (got '0')."), (exitCode, stderr.Trim()));
     }
@@ -130,7 +131,7 @@ public sealed class CommandLineTests
     {
         public Run(params string[] args)
         {
-            var port = PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+            var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
             Args = [.. args.SelectMany(arg => arg switch
             {
                 Settings => ["--port", port, "--runtime-directory", RuntimeDirectory, "--workers", "1"],

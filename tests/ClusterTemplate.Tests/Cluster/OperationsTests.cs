@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ClusterTemplate.Shared.Control;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -45,7 +46,7 @@ public sealed class OperationsTests(ITestOutputHelper output)
     [Fact]
     public async Task The_command_line_client_says_so_when_no_primary_runs()
     {
-        var port = PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);
 
         var status = await PrimaryProcess.RunToExitAsync("status", "--port", port);
 

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Shared.Control;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -58,7 +59,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
 
     private static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         string[] args =
         [
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -113,12 +114,6 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -166,7 +167,7 @@ public sealed class RuntimeFolderTests(ITestOutputHelper output) : IDisposable
     }
 
     private static Task<(int ExitCode, string StandardOutput, string StandardError)> RunPrimaryToExitAsync(string runtimeDirectory) =>
-        PrimaryProcess.RunToExitAsync("--workers", "1", "--port", PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--runtime-directory", runtimeDirectory);
+        PrimaryProcess.RunToExitAsync("--workers", "1", "--port", FreePort.Next().ToString(CultureInfo.InvariantCulture), "--runtime-directory", runtimeDirectory);
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

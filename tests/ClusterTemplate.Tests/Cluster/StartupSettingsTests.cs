@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterTemplate.TestSupport;
 
 namespace ClusterTemplate.Tests.Cluster;
 
@@ -16,7 +17,7 @@ public sealed class StartupSettingsTests
         var runtimeDirectory = Path.Combine(Path.GetTempPath(), "ct-" + Guid.NewGuid().ToString("N")[..12]);
 
         var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(
-            "--workers", "0", "--mode", "turbo", "--port", PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--runtime-directory", runtimeDirectory);
+            "--workers", "0", "--mode", "turbo", "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), "--runtime-directory", runtimeDirectory);
 
         Assert.Equal(2, exitCode);
         Assert.Equal(
@@ -28,7 +29,7 @@ public sealed class StartupSettingsTests
     [Fact]
     public async Task A_worker_path_that_is_not_executable_exits_2_with_one_line()
     {
-        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--worker-path", "/etc/passwd", "--port", PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--worker-path", "/etc/passwd", "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(2, exitCode);
         Assert.Equal("error: Cluster:WorkerPath: /etc/passwd is not executable; make it executable (chmod +x) or set it to the Worker's .dll.", stderr.Trim());
@@ -37,7 +38,7 @@ public sealed class StartupSettingsTests
     [Fact]
     public async Task A_value_the_binder_cannot_read_exits_2_with_one_line()
     {
-        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--workers", "many", "--port", PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync("--workers", "many", "--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(2, exitCode);
         Assert.Equal("error: Cluster:Workers must be a whole number in 1..256 (got 'many').", stderr.Trim());
@@ -74,7 +75,7 @@ public sealed class StartupSettingsTests
         using var primary = PrimaryBuildCopy.Create();
         primary.WriteFile(file, "{\n  \"Cluster\": {\n    \"Workers\" 2\n  }\n}\n");
 
-        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(primary, [.. command, "--port", PrimaryProcess.FreePort().ToString(CultureInfo.InvariantCulture)]);
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(primary, [.. command, "--port", FreePort.Next().ToString(CultureInfo.InvariantCulture)]);
 
         Assert.Equal(2, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -84,7 +85,7 @@ public sealed class WorkerLifetimeTests(ITestOutputHelper output)
                 [ServiceDefaults.Cluster.ClusterEnvironment.PrimaryProcessId] = gone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [ServiceDefaults.Cluster.ClusterEnvironment.WorkerId] = "1",
                 [ServiceDefaults.Cluster.ClusterEnvironment.Mode] = "reuseport",
-                [ServiceDefaults.Cluster.ClusterEnvironment.Port] = PrimaryProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [ServiceDefaults.Cluster.ClusterEnvironment.Port] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
 

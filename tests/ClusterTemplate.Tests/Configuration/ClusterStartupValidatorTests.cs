@@ -5,6 +5,7 @@ using ClusterTemplate.Primary.Hosting;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Tests.Cluster;
 using ClusterTemplate.Tests.Fakes;
+using ClusterTemplate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterTemplate.Tests.Configuration;
@@ -22,7 +23,7 @@ public sealed class ClusterStartupValidatorTests : IDisposable
     [Fact]
     public void An_unknown_mode_names_the_modes_there_are()
     {
-        Assert.Equal(["Cluster:Mode must be reuseport, shared or proxy (got 'turbo')."], Validate(new ClusterOptions { Mode = "turbo", WorkerPath = _worker, Port = PrimaryProcess.FreePort() }));
+        Assert.Equal(["Cluster:Mode must be reuseport, shared or proxy (got 'turbo')."], Validate(new ClusterOptions { Mode = "turbo", WorkerPath = _worker, Port = FreePort.Next() }));
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class ClusterStartupValidatorTests : IDisposable
     {
         Assert.Equal(
             ["Cluster:WorkerPath: worker program not found (looked in /nonexistent/Worker.dll); set it to the Worker's executable or .dll."],
-            Validate(new ClusterOptions { WorkerPath = "/nonexistent/Worker.dll", Port = PrimaryProcess.FreePort() }));
+            Validate(new ClusterOptions { WorkerPath = "/nonexistent/Worker.dll", Port = FreePort.Next() }));
     }
 
     [Fact]
@@ -43,10 +44,10 @@ public sealed class ClusterStartupValidatorTests : IDisposable
         {
             Assert.Equal(
                 [$"Cluster:WorkerPath: {program} is not executable; make it executable (chmod +x) or set it to the Worker's .dll."],
-                Validate(new ClusterOptions { WorkerPath = program, Port = PrimaryProcess.FreePort() }));
+                Validate(new ClusterOptions { WorkerPath = program, Port = FreePort.Next() }));
 
             File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            Assert.Empty(Validate(new ClusterOptions { WorkerPath = program, Port = PrimaryProcess.FreePort() }));
+            Assert.Empty(Validate(new ClusterOptions { WorkerPath = program, Port = FreePort.Next() }));
         }
         finally
         {
@@ -71,7 +72,7 @@ public sealed class ClusterStartupValidatorTests : IDisposable
     {
         Assert.Equal(
             ["Cluster:Mode must be reuseport, shared or proxy (got 'turbo').", $"Cluster:RuntimeDirectory '{_worker}' is not a folder; remove it or choose another path."],
-            Validate(new ClusterOptions { Mode = "turbo", WorkerPath = _worker, Port = PrimaryProcess.FreePort(), RuntimeDirectory = _worker }));
+            Validate(new ClusterOptions { Mode = "turbo", WorkerPath = _worker, Port = FreePort.Next(), RuntimeDirectory = _worker }));
     }
 
     [Theory]
@@ -81,7 +82,7 @@ public sealed class ClusterStartupValidatorTests : IDisposable
     [InlineData("proxy")]
     public void Every_mode_runs_here(string? mode)
     {
-        Assert.Empty(Validate(new ClusterOptions { Mode = mode, WorkerPath = _worker, Port = PrimaryProcess.FreePort() }));
+        Assert.Empty(Validate(new ClusterOptions { Mode = mode, WorkerPath = _worker, Port = FreePort.Next() }));
     }
 
     private static string[] Validate(ClusterOptions options)

@@ -1,35 +1,59 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting.Eventing;
+using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.AppHost.Hosting;
 
-/// <summary>Runs a <see cref="ClusterMonitor"/> for every cluster of the application model while the AppHost runs.</summary>
+/// <summary>
+/// Runs a <see cref="ClusterMonitor"/> for every cluster from the moment Aspire starts its primary until the AppHost stops.
+/// </summary>
+/// <remarks>
+/// The monitor starts from the primary's <see cref="BeforeResourceStartedEvent"/>, not as a hosted service: Aspire's
+/// orchestrator starts as a hosted service that waits for every resource, including those that <c>WaitFor</c> the
+/// cluster, so a hosted service registered after it would start only once the cluster is healthy, and the cluster's
+/// health comes from the monitor.
+/// </remarks>
 internal sealed class ClusterMonitorService(
-    DistributedApplicationModel model,
     ResourceNotificationService notifications,
     ResourceLoggerService logs,
     TimeProvider time,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    IHostApplicationLifetime lifetime) : IDistributedApplicationEventingSubscriber, IAsyncDisposable
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<ClusterAnnotation, Task> _monitors = new();
+
+    public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
-        var logger = loggers.CreateLogger<ClusterMonitor>();
-        var monitors = model.Resources
-            .OfType<ProjectResource>()
-            .Select(primary => primary.Annotations.OfType<ClusterAnnotation>().SingleOrDefault() is { } cluster
-                ? new ClusterMonitor(primary, cluster, notifications, logs, time, logger).RunAsync(stoppingToken)
-                : null)
-            .OfType<Task>();
-        return Task.WhenAll(monitors);
+        if (executionContext.IsRunMode)
+        {
+            lifetime.ApplicationStopping.Register(_stopping.Cancel);
+            eventing.Subscribe<BeforeResourceStartedEvent>((e, _) =>
+            {
+                if (e.Resource is ProjectResource primary && primary.Annotations.OfType<ClusterAnnotation>().SingleOrDefault() is { } cluster)
+                {
+                    // A primary started again (the dashboard's restart) keeps its monitor: it follows the new process too.
+                    _monitors.GetOrAdd(cluster, _ => Task.Run(() => new ClusterMonitor(primary, cluster, notifications, logs, time, loggers.CreateLogger<ClusterMonitor>()).RunAsync(_stopping.Token)));
+                }
+
+                return Task.CompletedTask;
+            });
+        }
+
+        return Task.CompletedTask;
     }
 
-    public override void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var cluster in model.Resources.SelectMany(resource => resource.Annotations.OfType<ClusterAnnotation>()))
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_monitors.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var cluster in _monitors.Keys)
         {
             cluster.Dispose();
         }
 
-        base.Dispose();
+        _stopping.Dispose();
     }
 }

@@ -1,8 +1,8 @@
+using Aspire.Hosting.Lifecycle;
 using ClusterTemplate.AppHost.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace Aspire.Hosting;
 
@@ -41,7 +41,7 @@ public static class ClusterResourceBuilderExtensions
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Services.TryAddSingleton(TimeProvider.System);
-            builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMonitorService>());
+            builder.Services.TryAddEventingSubscriber<ClusterMonitorService>();
         }
 
         return builder.AddProject<TPrimary>(name)

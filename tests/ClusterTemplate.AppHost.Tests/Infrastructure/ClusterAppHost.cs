@@ -14,22 +14,34 @@ internal sealed class ClusterAppHost : IAsyncDisposable
 {
     public const string PrimaryName = "cluster";
 
-    private ClusterAppHost(DistributedApplication app, int port)
+    private ClusterAppHost(DistributedApplication app, int port, CapturedLogs logs)
     {
         App = app;
         Port = port;
+        Logs = logs;
     }
 
     public DistributedApplication App { get; }
+
+    /// <summary>What the AppHost logged at warning level or above.</summary>
+    public CapturedLogs Logs { get; }
 
     public int Port { get; }
 
     public static string WorkerRow(int workerId) => ClusterWorkerResource.NameFor(PrimaryName, workerId);
 
     /// <summary>Starts the AppHost with <paramref name="workers"/> workers on a free port and waits until every worker row is running and healthy.</summary>
-    public static async Task<ClusterAppHost> StartAsync(int workers, Action<IResourceBuilder<ProjectResource>>? configurePrimary = null)
+    /// <param name="workers">The number of workers.</param>
+    /// <param name="configurePrimary">Changes to the primary's resource.</param>
+    /// <param name="configureApp">Resources added next to the cluster.</param>
+    /// <param name="startup">How long the start may take; <see cref="TestBudgets.Startup"/> by default.</param>
+    public static async Task<ClusterAppHost> StartAsync(
+        int workers,
+        Action<IResourceBuilder<ProjectResource>>? configurePrimary = null,
+        Action<IDistributedApplicationTestingBuilder, IResourceBuilder<ProjectResource>>? configureApp = null,
+        TimeSpan? startup = null)
     {
-        using var budget = new CancellationTokenSource(TestBudgets.Startup);
+        using var budget = new CancellationTokenSource(startup ?? TestBudgets.Startup);
         var port = FreePort.Next();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ClusterTemplate_AppHost>(
             [
@@ -37,15 +49,17 @@ internal sealed class ClusterAppHost : IAsyncDisposable
                 "--Cluster:Port=" + port.ToString(CultureInfo.InvariantCulture),
             ],
             budget.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var logs = new CapturedLogs();
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(logs));
 
         var primary = builder.CreateResourceBuilder<ProjectResource>(PrimaryName)
             // Tests stop clusters often: a short drain keeps each stop quick.
             .WithEnvironment("Cluster__DrainTimeout", "00:00:03");
         configurePrimary?.Invoke(primary);
+        configureApp?.Invoke(builder, primary);
 
         var app = await builder.BuildAsync(budget.Token);
-        var host = new ClusterAppHost(app, port);
+        var host = new ClusterAppHost(app, port, logs);
         try
         {
             await app.StartAsync(budget.Token);

@@ -25,6 +25,8 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
     public const int FailuresBeforeUnknown = 4;
 
     private readonly ClusterWorkerRows _rows = new(primary, cluster, notifications, time);
+    // Set when the primary ends its event stream: it does so only when it begins a planned stop.
+    private volatile bool _stopping;
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -53,18 +55,29 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
                 var status = await cluster.Client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 if (!connected)
                 {
+                    _stopping = false;
                     Log.Connected(logger, primary.Name, status.ProcessId, cluster.ControlSocketPath, status.Workers.Count);
                     connected = true;
                 }
 
                 failures = 0;
                 await _rows.ApplyAsync(status).ConfigureAwait(false);
-                await WaitForRefreshAsync(PollInterval, cancellationToken).ConfigureAwait(false);
+
+                // A stopping primary closes its control socket when it is done: look often, so the rows finish with it.
+                await WaitForRefreshAsync(_stopping ? RetryDelay : PollInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (IsUnreachable(exception, cancellationToken))
             {
-                // Before the primary opens its socket this is the normal start; after, it lost its primary.
-                if (connected && ++failures == FailuresBeforeUnknown)
+                // Before the primary opens its socket this is the normal start; after, it lost its primary
+                // (or, when it said it is stopping, the primary is done).
+                if (connected && _stopping)
+                {
+                    Log.Stopped(logger, primary.Name);
+                    await _rows.MarkStoppedAsync("primary stopped").ConfigureAwait(false);
+                    connected = false;
+                    _stopping = false;
+                }
+                else if (connected && ++failures == FailuresBeforeUnknown)
                 {
                     Log.Lost(logger, primary.Name, cluster.ControlSocketPath, exception.Message);
                     await _rows.MarkUnknownAsync("primary not reachable: " + exception.Message).ConfigureAwait(false);
@@ -87,6 +100,14 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
                 {
                     Log.WorkerEvent(logger, primary.Name, item.WorkerId, item.Kind, item.ProcessId, item.Generation, item.Detail);
                     await _rows.ApplyAsync(item).ConfigureAwait(false);
+                    _refresh.Writer.TryWrite(true);
+                }
+
+                // The primary ends the stream only when it begins to stop (a crash breaks it instead).
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Log.Stopping(logger, primary.Name);
+                    _stopping = true;
                     _refresh.Writer.TryWrite(true);
                 }
             }
@@ -125,6 +146,12 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
 
         [LoggerMessage(2, LogLevel.Warning, "Lost cluster {Cluster}: its control socket {ControlSocket} does not answer ({Reason})")]
         public static partial void Lost(ILogger logger, string cluster, string controlSocket, string reason);
+
+        [LoggerMessage(4, LogLevel.Information, "Cluster {Cluster} is stopping: draining its workers")]
+        public static partial void Stopping(ILogger logger, string cluster);
+
+        [LoggerMessage(5, LogLevel.Information, "Cluster {Cluster} stopped")]
+        public static partial void Stopped(ILogger logger, string cluster);
 
         [LoggerMessage(3, LogLevel.Debug, "Cluster {Cluster} worker {WorkerId}: {Kind} (pid {ProcessId}, generation {Generation}) {Detail}")]
         public static partial void WorkerEvent(ILogger logger, string cluster, int workerId, WorkerEventKind kind, int processId, int generation, string? detail);

@@ -100,6 +100,27 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         }
     }
 
+    /// <summary>Marks every shown row exited: the primary stopped on purpose, and its workers with it.</summary>
+    public async Task MarkStoppedAsync(string reason)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            cluster.LatestStatus = null;
+            _known.Clear();
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var id in _shown)
+            {
+                var row = _rows[id];
+                await notifications.PublishUpdateAsync(row, row.Name, previous => ClusterWorkerSnapshots.Stopped(previous, reason, now)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private ClusterWorkerResource GetOrCreate(int workerId)
     {
         if (!_rows.TryGetValue(workerId, out var row))

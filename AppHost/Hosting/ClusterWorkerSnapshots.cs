@@ -127,6 +127,14 @@ internal static class ClusterWorkerSnapshots
         Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, reason),
     }).WithHealthReports([]);
 
+    /// <summary>The row once its primary has stopped on purpose: the primary drains and stops its workers before it exits.</summary>
+    public static CustomResourceSnapshot Stopped(CustomResourceSnapshot previous, string reason, DateTime now) => (previous with
+    {
+        State = new ResourceStateSnapshot(KnownResourceStates.Exited, KnownResourceStateStyles.Info),
+        StopTimeStamp = previous.StopTimeStamp ?? now,
+        Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, reason),
+    }).WithHealthReports([]);
+
     /// <summary>The row of a slot the cluster no longer has (scaled down).</summary>
     public static CustomResourceSnapshot Removed(CustomResourceSnapshot previous, DateTime now) => (previous with
     {

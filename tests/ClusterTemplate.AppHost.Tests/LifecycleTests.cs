@@ -1,4 +1,5 @@
 using ClusterTemplate.AppHost.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.AppHost.Tests;
 
@@ -18,5 +19,32 @@ public sealed class LifecycleTests
 
         var client = await cluster.App.ResourceNotifications.WaitForResourceAsync("client", e => e.Snapshot.State?.Text == KnownResourceStates.Running, budget.Token);
         Assert.Equal(KnownResourceStates.Running, client.Snapshot.State?.Text);
+    }
+
+    [Fact]
+    public async Task Worker_rows_finish_at_once_when_the_primary_stops_and_nothing_warns()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+
+        var primaryExited = cluster.App.ResourceNotifications.WaitForResourceAsync(
+            ClusterAppHost.PrimaryName,
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text),
+            budget.Token);
+        var rowsFinished = Enumerable.Range(1, Workers)
+            .Select(id => cluster.WaitForRowAsync(id, row => row.State?.Text == KnownResourceStates.Exited, budget.Token))
+            .ToArray();
+
+        var result = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.PrimaryName, KnownResourceCommands.StopCommand, budget.Token);
+        Assert.True(result.Success, result.Message);
+
+        await primaryExited;
+        var rows = await Task.WhenAll(rowsFinished).WaitAsync(TimeSpan.FromSeconds(1), budget.Token);
+        Assert.All(rows, row => Assert.Equal(KnownResourceStates.Exited, row.State?.Text));
+
+        // The rows stay finished: no later "Unknown" from a monitor that still looks for the primary.
+        await Task.Delay(TimeSpan.FromSeconds(3), budget.Token);
+        Assert.All(Enumerable.Range(1, Workers), id => Assert.Equal(KnownResourceStates.Exited, cluster.Row(id).State?.Text));
+        Assert.DoesNotContain(cluster.Logs.Entries, entry => entry.Level >= LogLevel.Warning && entry.Message.Contains("Lost cluster", StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using ClusterTemplate.AppHost.Hosting;
 using ClusterTemplate.AppHost.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterTemplate.AppHost.Tests;
@@ -7,6 +10,9 @@ namespace ClusterTemplate.AppHost.Tests;
 public sealed class LifecycleTests
 {
     private const int Workers = 2;
+
+    // The test AppHost's Cluster__DrainTimeout (3 s), plus 2 s for the primary, dotnet run and DCP to see the exit.
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(3 + 2);
 
     [Fact]
     public async Task A_resource_that_waits_for_the_cluster_starts_once_the_cluster_serves()
@@ -19,6 +25,47 @@ public sealed class LifecycleTests
 
         var client = await cluster.App.ResourceNotifications.WaitForResourceAsync("client", e => e.Snapshot.State?.Text == KnownResourceStates.Running, budget.Token);
         Assert.Equal(KnownResourceStates.Running, client.Snapshot.State?.Text);
+    }
+
+    [Fact]
+    public async Task Stopping_the_AppHost_stops_the_primary_and_every_worker_within_the_drain_timeout()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        var primary = cluster.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == ClusterAppHost.PrimaryName).Annotations.OfType<ClusterAnnotation>().Single();
+        var pids = new List<int> { primary.LatestStatus!.ProcessId };
+        pids.AddRange(Enumerable.Range(1, Workers).Select(id => ClusterAppHost.Pid(cluster.Row(id))));
+
+        var clock = Stopwatch.StartNew();
+        await cluster.App.StopAsync().WaitAsync(TestBudgets.Cleanup);
+        while (pids.Any(OwnedProcesses.IsAlive) && clock.Elapsed < TestBudgets.Cleanup)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.DoesNotContain(pids, OwnedProcesses.IsAlive);
+        Assert.True(clock.Elapsed < StopBudget, $"The primary and its workers took {clock.Elapsed} to stop with the AppHost (budget {StopBudget}).");
+    }
+
+    [Fact]
+    public async Task A_stopped_primary_drains_its_workers_and_exits_0()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+
+        var exited = cluster.App.ResourceNotifications.WaitForResourceAsync(
+            ClusterAppHost.PrimaryName,
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text) && e.Snapshot.ExitCode is not null,
+            budget.Token);
+        var clock = Stopwatch.StartNew();
+        var result = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.PrimaryName, KnownResourceCommands.StopCommand, budget.Token);
+        Assert.True(result.Success, result.Message);
+        var primary = await exited;
+        clock.Stop();
+
+        // DCP runs the primary as `dotnet run`, whose exit code is the primary's.
+        Assert.Equal(0, primary.Snapshot.ExitCode);
+        Assert.True(clock.Elapsed < StopBudget, $"The primary took {clock.Elapsed} to stop (budget {StopBudget}).");
     }
 
     [Fact]

@@ -41,7 +41,7 @@ internal static class ClusterCommands
             isHighlighted: true));
     }
 
-    public static IResourceBuilder<ProjectResource> WithClusterCommands(this IResourceBuilder<ProjectResource> primary, ClusterAnnotation cluster)
+    public static IResourceBuilder<ClusterResource> WithClusterCommands(this IResourceBuilder<ClusterResource> primary, ClusterAnnotation cluster)
     {
         static ResourceCommandState WhenRunning(UpdateCommandStateContext context) =>
             context.ResourceSnapshot.State?.Text == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;

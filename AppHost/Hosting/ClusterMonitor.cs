@@ -10,7 +10,7 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// Follows one primary through its control socket: reads its worker table on every lifecycle event
 /// (and every <see cref="PollInterval"/> besides) and mirrors it into the worker rows.
 /// </summary>
-internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnnotation cluster, ResourceNotificationService notifications, ResourceLoggerService logs, TimeProvider time, ILogger logger)
+internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNotificationService notifications, ResourceLoggerService logs, TimeProvider time, ILogger logger)
 {
     /// <summary>
     /// Time between two reads of the worker table when no event comes (the events already trigger a read):
@@ -24,7 +24,8 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
     /// <summary>Failed reads in a row after which the rows show that the primary is not reachable.</summary>
     public const int FailuresBeforeUnknown = 4;
 
-    private readonly ClusterWorkerRows _rows = new(primary, cluster, notifications, time);
+    private readonly ClusterAnnotation _cluster = primary.Settings;
+    private readonly ClusterWorkerRows _rows = new(primary, notifications, time);
     // Set when the primary ends its event stream: it does so only when it begins a planned stop.
     private volatile bool _stopping;
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -52,11 +53,11 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
         {
             try
             {
-                var status = await cluster.Client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+                var status = await _cluster.Client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
                 if (!connected)
                 {
                     _stopping = false;
-                    Log.Connected(logger, primary.Name, status.ProcessId, cluster.ControlSocketPath, status.Workers.Count);
+                    Log.Connected(logger, primary.Name, status.ProcessId, _cluster.ControlSocketPath, status.Workers.Count);
                     connected = true;
                 }
 
@@ -79,7 +80,7 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
                 }
                 else if (connected && ++failures == FailuresBeforeUnknown)
                 {
-                    Log.Lost(logger, primary.Name, cluster.ControlSocketPath, exception.Message);
+                    Log.Lost(logger, primary.Name, _cluster.ControlSocketPath, exception.Message);
                     await _rows.MarkUnknownAsync("primary not reachable: " + exception.Message).ConfigureAwait(false);
                     connected = false;
                 }
@@ -96,7 +97,7 @@ internal sealed partial class ClusterMonitor(ProjectResource primary, ClusterAnn
         {
             try
             {
-                await foreach (var item in cluster.Client.WatchEventsAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var item in _cluster.Client.WatchEventsAsync(cancellationToken).ConfigureAwait(false))
                 {
                     Log.WorkerEvent(logger, primary.Name, item.WorkerId, item.Kind, item.ProcessId, item.Generation, item.Detail);
                     await _rows.ApplyAsync(item).ConfigureAwait(false);

@@ -32,10 +32,10 @@ internal sealed class ClusterMonitorService(
             lifetime.ApplicationStopping.Register(_stopping.Cancel);
             eventing.Subscribe<BeforeResourceStartedEvent>((e, _) =>
             {
-                if (e.Resource is ProjectResource primary && primary.Annotations.OfType<ClusterAnnotation>().SingleOrDefault() is { } cluster)
+                if (e.Resource is ClusterResource primary)
                 {
                     // A primary started again (the dashboard's restart) keeps its monitor: it follows the new process too.
-                    _monitors.GetOrAdd(cluster, _ => Task.Run(() => new ClusterMonitor(primary, cluster, notifications, logs, time, loggers.CreateLogger<ClusterMonitor>()).RunAsync(_stopping.Token)));
+                    _monitors.GetOrAdd(primary.Settings, _ => Task.Run(() => new ClusterMonitor(primary, notifications, logs, time, loggers.CreateLogger<ClusterMonitor>()).RunAsync(_stopping.Token)));
                 }
 
                 return Task.CompletedTask;

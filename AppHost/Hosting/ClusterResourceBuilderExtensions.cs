@@ -29,12 +29,13 @@ public static class ClusterResourceBuilderExtensions
     /// <typeparam name="TPrimary">The primary's project (<c>Projects.ClusterTemplate_Primary</c>).</typeparam>
     /// <param name="builder">The AppHost builder.</param>
     /// <param name="name">The primary's resource name; worker rows are named <c>&lt;name&gt;-worker-&lt;id&gt;</c>.</param>
-    public static IResourceBuilder<ProjectResource> AddCluster<TPrimary>(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+    public static IResourceBuilder<ClusterResource> AddCluster<TPrimary>(this IDistributedApplicationBuilder builder, [ResourceName] string name)
         where TPrimary : IProjectMetadata, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var cluster = new ClusterAnnotation { Workers = DefaultWorkers, Port = DefaultPort };
+        var primary = new ClusterResource(name);
+        var cluster = primary.Settings;
         var healthCheck = name + "-workers";
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(healthCheck, _ => new ClusterHealthCheck(cluster), failureStatus: null, tags: null));
 
@@ -44,12 +45,20 @@ public static class ClusterResourceBuilderExtensions
             builder.Services.TryAddEventingSubscriber<ClusterMonitorService>();
         }
 
-        return builder.AddProject<TPrimary>(name)
-            .WithAnnotation(cluster)
+        // A project of its own type, set up as AddProject<TPrimary> sets up any project. WithProjectDefaults is
+        // Aspire's API for .NET resources of their own type (evaluation in 13.6): the alternative is copying it.
+#pragma warning disable ASPIREPROJECTS001
+        var resource = builder.AddResource(primary)
+            .WithAnnotation<IProjectMetadata>(new TPrimary())
+            .WithProjectDefaults(new ProjectResourceOptions());
+#pragma warning restore ASPIREPROJECTS001
+
+        // The public port is bound by the cluster itself, so no ASPNETCORE_URLS for it, which would make Kestrel in the primary bind it too.
+        resource.WithEndpointsInEnvironment(_ => false);
+
+        return resource
             // The primary (proxy and shared modes) or its workers (reuseport mode) bind the port themselves: no Aspire proxy in front.
             .WithHttpEndpoint(port: cluster.Port, targetPort: cluster.Port, name: PublicEndpointName, isProxied: false)
-            // ...and no ASPNETCORE_URLS for it, which would make Kestrel in the primary bind it too.
-            .WithEndpointsInEnvironment(_ => false)
             .WithEnvironment(context =>
             {
                 foreach (var (key, value) in cluster.ToEnvironment())
@@ -69,7 +78,7 @@ public static class ClusterResourceBuilderExtensions
     }
 
     /// <summary>Sets the number of worker processes the primary starts (1..256).</summary>
-    public static IResourceBuilder<ProjectResource> WithWorkers(this IResourceBuilder<ProjectResource> builder, int workers)
+    public static IResourceBuilder<ClusterResource> WithWorkers(this IResourceBuilder<ClusterResource> builder, int workers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 256);
@@ -78,7 +87,7 @@ public static class ClusterResourceBuilderExtensions
     }
 
     /// <summary>Sets the public TCP port of the cluster (1..65535), shown as the primary's <c>http</c> endpoint.</summary>
-    public static IResourceBuilder<ProjectResource> WithPublicPort(this IResourceBuilder<ProjectResource> builder, int port)
+    public static IResourceBuilder<ClusterResource> WithPublicPort(this IResourceBuilder<ClusterResource> builder, int port)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
@@ -91,7 +100,7 @@ public static class ClusterResourceBuilderExtensions
     }
 
     /// <summary>Sets how connections reach the workers; <see cref="ClusterMode.Default"/> leaves it to the primary.</summary>
-    public static IResourceBuilder<ProjectResource> WithMode(this IResourceBuilder<ProjectResource> builder, ClusterMode mode)
+    public static IResourceBuilder<ClusterResource> WithMode(this IResourceBuilder<ClusterResource> builder, ClusterMode mode)
     {
         GetCluster(builder).Mode = mode;
         return builder;
@@ -101,7 +110,7 @@ public static class ClusterResourceBuilderExtensions
     /// Sets the folder in which the primary keeps its control socket and the workers' management sockets.
     /// Defaults to the folder the primary picks itself: <c>$XDG_RUNTIME_DIR</c> or the temp folder, plus <c>clustertemplate-&lt;port&gt;</c>.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithRuntimeDirectory(this IResourceBuilder<ProjectResource> builder, string path)
+    public static IResourceBuilder<ClusterResource> WithRuntimeDirectory(this IResourceBuilder<ClusterResource> builder, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         GetCluster(builder).RuntimeDirectory = Path.GetFullPath(path);
@@ -109,14 +118,16 @@ public static class ClusterResourceBuilderExtensions
     }
 
     /// <summary>Sets an environment variable on every worker (the primary's <c>Cluster:Environment</c>).</summary>
-    public static IResourceBuilder<ProjectResource> WithWorkerEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string value)
+    public static IResourceBuilder<ClusterResource> WithWorkerEnvironment(this IResourceBuilder<ClusterResource> builder, string name, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         GetCluster(builder);
         return builder.WithEnvironment("Cluster__Environment__" + name, value);
     }
 
-    private static ClusterAnnotation GetCluster(IResourceBuilder<ProjectResource> builder) =>
-        builder.Resource.Annotations.OfType<ClusterAnnotation>().SingleOrDefault()
-            ?? throw new InvalidOperationException($"'{builder.Resource.Name}' is not a cluster: add it with AddCluster<TPrimary>(name).");
+    private static ClusterAnnotation GetCluster(IResourceBuilder<ClusterResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Resource.Settings;
+    }
 }

@@ -7,7 +7,7 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// Gives each worker row its own console log: the primary passes every worker's output through its own,
 /// each line prefixed as <see cref="WorkerOutputPrefix"/> says; this copies the lines of worker N to row N.
 /// </summary>
-internal sealed class ClusterWorkerLogs(ProjectResource primary, ResourceNotificationService notifications, ResourceLoggerService logs)
+internal sealed class ClusterWorkerLogs(ClusterResource primary, ResourceNotificationService notifications, ResourceLoggerService logs)
 {
     private readonly Dictionary<int, ILogger> _rowLoggers = [];
 

@@ -14,13 +14,13 @@ namespace Aspire.Hosting.ApplicationModel;
 /// The row names its primary as parent in its snapshot (so the dashboard nests it) but is not an
 /// <see cref="IResourceWithParent"/>: that would make it inherit the primary's health check.
 /// </remarks>
-public sealed class ClusterWorkerResource(string name, ProjectResource primary, int workerId) : Resource(name)
+public sealed class ClusterWorkerResource(string name, ClusterResource primary, int workerId) : Resource(name)
 {
     /// <summary>The resource type shown in the dashboard.</summary>
     public const string ResourceTypeName = "ClusterWorker";
 
     /// <summary>The primary that runs the worker.</summary>
-    public ProjectResource Primary { get; } = primary;
+    public ClusterResource Primary { get; } = primary;
 
     /// <summary>The worker's slot number, 1..N.</summary>
     public int WorkerId { get; } = workerId;

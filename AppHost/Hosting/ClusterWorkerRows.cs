@@ -6,8 +6,9 @@ namespace ClusterTemplate.AppHost.Hosting;
 /// The worker rows of one cluster: one <see cref="ClusterWorkerResource"/> per slot, created when the
 /// primary first reports the slot, hidden when the slot goes away, shown again if it comes back.
 /// </summary>
-internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotation cluster, ResourceNotificationService notifications, TimeProvider time)
+internal sealed class ClusterWorkerRows(ClusterResource primary, ResourceNotificationService notifications, TimeProvider time)
 {
+    private readonly ClusterAnnotation _cluster = primary.Settings;
     private readonly Dictionary<int, ClusterWorkerResource> _rows = [];
     private readonly HashSet<int> _shown = [];
 
@@ -22,7 +23,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            cluster.LatestStatus = status;
+            _cluster.LatestStatus = status;
             _publicPort = status.Port;
             var present = new HashSet<int>();
             foreach (var worker in status.Workers)
@@ -86,7 +87,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            cluster.LatestStatus = null;
+            _cluster.LatestStatus = null;
             _known.Clear();
             foreach (var id in _shown)
             {
@@ -106,7 +107,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            cluster.LatestStatus = null;
+            _cluster.LatestStatus = null;
             _known.Clear();
             var now = time.GetUtcNow().UtcDateTime;
             foreach (var id in _shown)
@@ -129,7 +130,7 @@ internal sealed class ClusterWorkerRows(ProjectResource primary, ClusterAnnotati
             // The primary's resource id carries DCP's suffix (cluster-abcdwxyz): the dashboard nests by id.
             var parentId = notifications.TryGetCurrentState(primary.Name, out var parent) ? parent.ResourceId : primary.Name;
             row.Annotations.Add(new ResourceSnapshotAnnotation(ClusterWorkerSnapshots.Initial(row, parentId, time.GetUtcNow().UtcDateTime)));
-            ClusterCommands.AddWorkerCommands(row, cluster);
+            ClusterCommands.AddWorkerCommands(row, _cluster);
             _rows.Add(workerId, row);
         }
 

@@ -12,6 +12,8 @@ internal static class ClusterWorkerSnapshots
     private const string ReadinessCheck = "readiness";
 
     // The dashboard nests a row under the resource this property names (its resource id, not its display name).
+    // Aspire 13.6's public WithParentRelationship only reaches resources of the model, whose parent Aspire fills in
+    // at start; a row made at run time (a worker slot appears on scale-up) has no public way to it but this property.
     private const string ParentNameProperty = "resource.parentName";
 
     public static CustomResourceSnapshot Initial(ClusterWorkerResource worker, string parentResourceId, DateTime createdAt) => new()

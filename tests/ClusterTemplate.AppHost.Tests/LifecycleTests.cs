@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ClusterTemplate.AppHost.Hosting;
 using ClusterTemplate.AppHost.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,7 +31,7 @@ public sealed class LifecycleTests
     {
         await using var cluster = await ClusterAppHost.StartAsync(Workers);
         var primary = cluster.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Single(r => r.Name == ClusterAppHost.PrimaryName).Annotations.OfType<ClusterAnnotation>().Single();
+            .OfType<ClusterResource>().Single().Settings;
         var pids = new List<int> { primary.LatestStatus!.ProcessId };
         pids.AddRange(Enumerable.Range(1, Workers).Select(id => ClusterAppHost.Pid(cluster.Row(id))));
 

@@ -8,7 +8,7 @@ public sealed class ClusterWorkerSnapshotsTests
 {
     private const int PublicPort = 8080;
     private static readonly DateTime s_now = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly ClusterWorkerResource s_worker = new("cluster-worker-1", new ProjectResource("cluster"), 1);
+    private static readonly ClusterWorkerResource s_worker = new("cluster-worker-1", new ClusterResource("cluster"), 1);
 
     [Fact]
     public void A_running_ready_worker_is_a_running_healthy_row_with_its_table_row_as_properties()

@@ -37,8 +37,8 @@ internal sealed class ClusterAppHost : IAsyncDisposable
     /// <param name="startup">How long the start may take; <see cref="TestBudgets.Startup"/> by default.</param>
     public static async Task<ClusterAppHost> StartAsync(
         int workers,
-        Action<IResourceBuilder<ProjectResource>>? configurePrimary = null,
-        Action<IDistributedApplicationTestingBuilder, IResourceBuilder<ProjectResource>>? configureApp = null,
+        Action<IResourceBuilder<ClusterResource>>? configurePrimary = null,
+        Action<IDistributedApplicationTestingBuilder, IResourceBuilder<ClusterResource>>? configureApp = null,
         TimeSpan? startup = null)
     {
         using var budget = new CancellationTokenSource(startup ?? TestBudgets.Startup);
@@ -52,7 +52,7 @@ internal sealed class ClusterAppHost : IAsyncDisposable
         var logs = new CapturedLogs();
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(logs));
 
-        var primary = builder.CreateResourceBuilder<ProjectResource>(PrimaryName)
+        var primary = builder.CreateResourceBuilder<ClusterResource>(PrimaryName)
             // Tests stop clusters often: a short drain keeps each stop quick.
             .WithEnvironment("Cluster__DrainTimeout", "00:00:03");
         configurePrimary?.Invoke(primary);

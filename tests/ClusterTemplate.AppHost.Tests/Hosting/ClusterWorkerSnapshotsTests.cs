@@ -111,6 +111,17 @@ public sealed class ClusterWorkerSnapshotsTests
     }
 
     [Fact]
+    public void A_row_of_a_stopped_primary_is_exited_without_health_and_says_why()
+    {
+        var stopped = ClusterWorkerSnapshots.Stopped(Row(Status(WorkerState.Running, pid: 42)), "primary stopped", s_now);
+
+        Assert.Equal(KnownResourceStates.Exited, stopped.State?.Text);
+        Assert.Equal(s_now, stopped.StopTimeStamp);
+        Assert.Empty(stopped.HealthReports);
+        Assert.Equal("primary stopped", Property(stopped, ClusterWorkerProperties.LastEvent));
+    }
+
+    [Fact]
     public void A_removed_slot_is_hidden()
     {
         var removed = ClusterWorkerSnapshots.Removed(Row(Status(WorkerState.Running, pid: 42)), s_now);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using ClusterTemplate.TestSupport;
 
 namespace ClusterTemplate.Tests.Cluster;
 
@@ -35,20 +36,7 @@ internal static class OtherUser
         }
 
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("setpriv did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var budget = new CancellationTokenSource(s_commandBudget);
-        try
-        {
-            await process.WaitForExitAsync(budget.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return await ProcessRun.ToExitAsync(process, s_commandBudget);
     }
 
     /// <summary>Makes a folder as <c>nobody</c> would, with <paramref name="mode"/> (octal, as <c>mkdir -m</c> takes it).</summary>

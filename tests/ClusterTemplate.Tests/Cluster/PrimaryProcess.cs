@@ -98,20 +98,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunDllToExitAsync(string primaryDll, string[] args)
     {
         using var process = StartProcess(args, primaryDll, new Dictionary<string, string?>());
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var budget = new CancellationTokenSource(StartBudget);
-        try
-        {
-            await process.WaitForExitAsync(budget.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return await ProcessRun.ToExitAsync(process, StartBudget);
     }
 
 

@@ -15,9 +15,6 @@ public readonly record struct DrainBudget(TimeSpan Timeout)
     private static readonly TimeSpan s_maxOrphanExit = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan s_primaryShutdownMargin = TimeSpan.FromSeconds(10);
 
-    /// <summary>The budget for the default timeout.</summary>
-    public static DrainBudget Default => new(DefaultTimeout);
-
     /// <summary>
     /// How long a stopping worker that shares the public port waits for its open connections to end on
     /// their own: a second, or a quarter of the drain timeout when that is shorter, so in-flight requests

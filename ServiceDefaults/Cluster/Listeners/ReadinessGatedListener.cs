@@ -21,7 +21,13 @@ internal sealed class ReadinessGatedListener(IConnectionListenerFactory sockets,
         }
     }
 
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) =>
+        _listening is { IsCompletedSuccessfully: true } listening && gate.IsOpen
+            ? listening.Result.AcceptAsync(cancellationToken)
+            : AcceptFirstAsync(cancellationToken);
+
+    // Only until the gate opens: afterwards every accept goes straight to the bound listener.
+    private async ValueTask<ConnectionContext?> AcceptFirstAsync(CancellationToken cancellationToken)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _unbound.Token);
         try

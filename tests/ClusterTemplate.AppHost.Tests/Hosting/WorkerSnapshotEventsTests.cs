@@ -1,4 +1,4 @@
-using ClusterTemplate.AppHost.Hosting;
+using ClusterTemplate.Hosting;
 using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.AppHost.Tests.Hosting;

@@ -1,7 +1,7 @@
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// The primary's health as the dashboard shows it: healthy when every worker runs and passes its

@@ -4,7 +4,7 @@ using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// Runs a <see cref="ClusterMonitor"/> for every cluster from the moment Aspire starts its primary until the AppHost stops.

@@ -1,9 +1,9 @@
 using System.Globalization;
-using ClusterTemplate.AppHost.Hosting.Control;
+using ClusterTemplate.Hosting.Control;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using ClusterTemplate.Shared.Control;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// Marks a project resource as a cluster primary and carries what the AppHost passes it: worker

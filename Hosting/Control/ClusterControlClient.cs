@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using ClusterTemplate.Shared.Control;
 
-namespace ClusterTemplate.AppHost.Hosting.Control;
+namespace ClusterTemplate.Hosting.Control;
 
 /// <summary>
 /// Talks to a primary over its control socket (a Unix domain socket in the primary's 0700 runtime

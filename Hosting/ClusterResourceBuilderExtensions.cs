@@ -1,5 +1,5 @@
 using Aspire.Hosting.Lifecycle;
-using ClusterTemplate.AppHost.Hosting;
+using ClusterTemplate.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ClusterTemplate.Shared.Control;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>The dashboard commands of a cluster: on each worker row, and on the primary.</summary>
 internal static class ClusterCommands

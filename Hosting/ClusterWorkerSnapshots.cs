@@ -3,7 +3,7 @@ using System.Globalization;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>Turns rows of the primary's worker table, and its lifecycle events applied to them, into dashboard snapshots.</summary>
 internal static class ClusterWorkerSnapshots

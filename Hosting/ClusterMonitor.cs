@@ -4,7 +4,7 @@ using System.Threading.Channels;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Logging;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// Follows one primary through its control socket: reads its worker table on every lifecycle event

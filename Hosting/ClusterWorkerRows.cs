@@ -1,6 +1,6 @@
 using ClusterTemplate.Shared.Control;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// The worker rows of one cluster: one <see cref="ClusterWorkerResource"/> per slot, created when the

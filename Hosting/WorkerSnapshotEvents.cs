@@ -1,6 +1,6 @@
 using ClusterTemplate.Shared.Control;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// Lifecycle events applied to the last worker table row read for their slot, so that a row shows an

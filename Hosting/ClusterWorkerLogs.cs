@@ -1,7 +1,7 @@
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Logging;
 
-namespace ClusterTemplate.AppHost.Hosting;
+namespace ClusterTemplate.Hosting;
 
 /// <summary>
 /// Gives each worker row its own console log: the primary passes every worker's output through its own,

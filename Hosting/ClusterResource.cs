@@ -1,4 +1,4 @@
-using ClusterTemplate.AppHost.Hosting;
+using ClusterTemplate.Hosting;
 
 namespace Aspire.Hosting.ApplicationModel;
 

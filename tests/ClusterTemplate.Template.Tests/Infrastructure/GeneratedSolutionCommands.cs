@@ -20,10 +20,13 @@ internal static class GeneratedSolutionCommands
             solution.Directory,
             Budgets.Test);
 
-    /// <summary><c>dotnet pack</c> of the template package project into <paramref name="outputDirectory"/>.</summary>
-    public static Task<CommandResult> PackTemplateAsync(string outputDirectory) =>
+    /// <summary>
+    /// <c>dotnet pack</c> of the template package project into <paramref name="outputDirectory"/>, which packs the
+    /// hosting library next to it; with <paramref name="version"/>, both packages get that version.
+    /// </summary>
+    public static Task<CommandResult> PackTemplateAsync(string outputDirectory, string? version = null) =>
         DotnetCli.RunAsync(
-            ["pack", Repository.PackageProject, "-o", outputDirectory, "-nodeReuse:false", "--disable-build-servers", "-nologo"],
+            ["pack", Repository.PackageProject, "-o", outputDirectory, "-nodeReuse:false", "--disable-build-servers", "-nologo", .. version is null ? Array.Empty<string>() : ["-p:Version=" + version]],
             Repository.Root,
             Budgets.Pack);
 }

@@ -6,11 +6,20 @@ internal static class Repository
     /// <summary>The folder holding <c>.template.config/template.json</c>, found upwards from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The template package project.</summary>
+    /// <summary>The template package project; packing it also packs <see cref="HostingProject"/> next to it.</summary>
     public static string PackageProject => Path.Combine(Root, "pack", "ClusterTemplate.Templates.csproj");
 
     /// <summary>The package id of <see cref="PackageProject"/>.</summary>
     public const string PackageId = "ClusterTemplate.Templates";
+
+    /// <summary>The Aspire hosting library: AddCluster, the worker rows, the commands.</summary>
+    public static string HostingProject => Path.Combine(Root, "Hosting", "ClusterTemplate.Hosting.csproj");
+
+    /// <summary>The package id of <see cref="HostingProject"/>.</summary>
+    public const string HostingPackageId = "ClusterTemplate.Hosting";
+
+    /// <summary>The cluster's primary, the project an AppHost runs.</summary>
+    public static string PrimaryProject => Path.Combine(Root, "Primary", "ClusterTemplate.Primary.csproj");
 
     /// <summary>The template's <c>sourceName</c>: every occurrence is renamed after <c>-n</c>.</summary>
     public const string SourceName = "ClusterTemplate";

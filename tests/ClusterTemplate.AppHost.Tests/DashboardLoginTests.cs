@@ -12,7 +12,6 @@ namespace ClusterTemplate.AppHost.Tests;
 /// nobody gets in without the login link the AppHost prints, with its browser token.
 /// </summary>
 [SupportedOSPlatform("linux")]
-[Trait("Category", "Process")]
 public sealed partial class DashboardLoginTests
 {
     [Fact]

@@ -77,7 +77,8 @@ internal sealed class AppHostRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Remember();
-        var appHosts = _owned.Values.Where(entry => entry.CommandLine.Contains("ClusterTemplate.AppHost", StringComparison.Ordinal) && !entry.CommandLine.Contains(" run ", StringComparison.Ordinal));
+        var program = Path.GetFileNameWithoutExtension(Projects.ClusterTemplate_AppHost.ProjectPath);
+        var appHosts = _owned.Values.Where(entry => entry.CommandLine.Contains(program, StringComparison.Ordinal) && !entry.CommandLine.Contains(" run ", StringComparison.Ordinal));
         foreach (var appHost in appHosts.Where(OwnedProcesses.IsAlive))
         {
             _ = kill(appHost.ProcessId, SigTerm);

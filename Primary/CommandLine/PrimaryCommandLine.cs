@@ -94,7 +94,7 @@ internal static class PrimaryCommandLine
         }
 
         return await ReadSettingsAsync(scan.Switches, error) is { } settings
-            ? await ControlCommandLine.RunAsync(verb, argument, settings, output, error)
+            ? await ControlCommandLine.RunAsync(verb, argument, settings, portGiven: scan.Switches.Count > 0, output, error)
             : 2;
     }
 

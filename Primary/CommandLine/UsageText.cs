@@ -64,7 +64,7 @@ internal static class UsageText
         AppendTable(
             text,
             [
-                ("--port <port>", $"the running primary's Cluster:Port (default: the configured one, else {ClusterOptions.DefaultPort})"),
+                ("--port <port>", $"the running primary's Cluster:Port (default: the configured one, else {ClusterOptions.DefaultPort}; with none running there, the only primary of yours that runs)"),
                 ("--runtime-directory <path>", "its Cluster:RuntimeDirectory, if it was started with one"),
                 ("-h, --help", "show this help"),
             ]);

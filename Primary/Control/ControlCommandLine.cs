@@ -8,15 +8,18 @@ namespace ClusterTemplate.Primary.Control;
 
 /// <summary>
 /// The command-line client of a running primary: <c>status</c>, <c>reload</c>, <c>scale &lt;n&gt;</c>,
-/// <c>restart &lt;worker-id&gt;</c>. It finds the primary by port (<c>--port</c>, else the configured one).
+/// <c>restart &lt;worker-id&gt;</c>. It finds the primary by port (<c>--port</c>, else the configured one); given neither
+/// <c>--port</c> nor a runtime folder, and with no primary on the configured port, it takes the one primary of this user
+/// that runs (an AppHost's cluster on another port), saying so, and refuses with their ports when several run.
 /// </summary>
 public static class ControlCommandLine
 {
     /// <summary>
     /// Runs one command, already parsed, against the primary the <paramref name="settings"/> point at; returns the
-    /// process exit code (0 done, 1 failed or no primary, 2 bad usage).
+    /// process exit code (0 done, 1 failed or no primary, 2 bad usage). <paramref name="portGiven"/>: the command line
+    /// named the primary (<c>--port</c> or <c>--runtime-directory</c>), so no other is looked for.
     /// </summary>
-    internal static async Task<int> RunAsync(ControlVerb verb, int argument, IConfiguration settings, TextWriter output, TextWriter error)
+    internal static async Task<int> RunAsync(ControlVerb verb, int argument, IConfiguration settings, bool portGiven, TextWriter output, TextWriter error)
     {
         if (!int.TryParse(settings["Cluster:Port"] ?? ClusterOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
@@ -27,8 +30,17 @@ public static class ControlCommandLine
         var socket = ControlSocket.PathIn(ClusterRuntimeDirectory.Resolve(settings["Cluster:RuntimeDirectory"], port));
         if (!File.Exists(socket))
         {
-            await error.WriteLineAsync($"error: no primary is running on port {port} (no control socket at {socket}); start one, or pass --port");
-            return 1;
+            var running = portGiven || settings["Cluster:RuntimeDirectory"] is not null ? [] : RunningPrimaries.Find();
+            if (running.Count != 1)
+            {
+                await error.WriteLineAsync(running.Count == 0
+                    ? $"error: no primary is running on port {port} (no control socket at {socket}); start one, or pass --port"
+                    : $"error: no primary is running on port {port}, and {running.Count} others are, on ports {string.Join(", ", running.Select(primary => primary.Port))}; pass --port");
+                return 1;
+            }
+
+            await error.WriteLineAsync($"using the primary on port {running[0].Port}, the only one running (none on port {port})");
+            (port, socket) = running[0];
         }
 
         using var client = UnixDomainSocketHttp.CreateClient(socket, authority: "primary");

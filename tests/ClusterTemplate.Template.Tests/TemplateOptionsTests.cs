@@ -14,20 +14,21 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
         Assert.Contains("-w, --workers <workers>", help);
         Assert.Contains("Default: 0", help);
         Assert.Contains("-p, --port <port>", help);
-        Assert.Contains("Default: 8080", help);
+        Assert.Contains("0 (the default) picks one for this", help);
         Assert.Contains("-m, --mode <choice>", help);
         Assert.Contains("Default: auto", help);
         Assert.Contains("reuseport", help);
         Assert.Contains("proxy", help);
         Assert.Contains("--skip-restore", help);
         Assert.DoesNotContain("must-be", help);
+        Assert.DoesNotContain("dashboard-port", help);
     }
 
     [Theory]
     [InlineData("--workers", "257", "--workers-must-be-0-to-256")]
     [InlineData("--workers", "-1", "--workers-must-be-0-to-256")]
-    [InlineData("--port", "0", "--port-must-be-1-to-65535")]
-    [InlineData("--port", "65536", "--port-must-be-1-to-65535")]
+    [InlineData("--port", "-1", "--port-must-be-0-to-65535")]
+    [InlineData("--port", "65536", "--port-must-be-0-to-65535")]
     [InlineData("--port", "http", "--port")]
     [InlineData("--mode", "roundrobin", "--mode")]
     public async Task Values_that_make_no_sense_are_refused_and_nothing_is_written(string option, string value, string named)
@@ -43,14 +44,16 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
     }
 
     [Fact]
-    public async Task Defaults_leave_workers_and_mode_to_the_primary_and_skip_restore_skips_it()
+    public async Task Defaults_leave_workers_and_mode_to_the_primary_pick_a_port_and_skip_restore_skips_it()
     {
         using var work = new TempDirectory("defaults");
         var solution = new GeneratedSolution(work.Combine("out"), new NameForms("Defaults"));
 
         (await template.Hive.NewAsync("-n", solution.Name.Identity, "--skip-restore", "-o", solution.Directory)).EnsureSuccess();
 
-        Assert.Equal(new ClusterSettings(Workers: null, Port: 8080, Mode: null), ClusterSettings.Read(solution.PrimaryAppSettings));
+        var settings = ClusterSettings.Read(solution.PrimaryAppSettings);
+        Assert.Equal(new ClusterSettings(Workers: null, settings?.Port, Mode: null), settings);
+        Assert.InRange(settings!.Port!.Value, 5000, 5300);
         Assert.True(File.Exists(solution.SolutionPath));
         Assert.False(Directory.Exists(Path.Combine(solution.Directory, "Primary", "obj")), "--skip-restore still restored.");
     }

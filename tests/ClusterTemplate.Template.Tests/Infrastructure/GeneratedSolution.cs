@@ -3,8 +3,8 @@ namespace ClusterTemplate.Template.Tests.Infrastructure;
 /// <summary>A solution made by <c>dotnet new clustertemplate -n &lt;name&gt;</c>, and the checks on it.</summary>
 internal sealed class GeneratedSolution(string directory, NameForms name)
 {
-    /// <summary>Text that marks template processing in a source file: such files differ from their source on purpose.</summary>
-    private static readonly string[] TemplateTokens = ["//#if", "<!--#if", "\"Port\": 8080", "\"Workers\": 0"];
+    /// <summary>Text that marks template processing in a source file (markers, and the values of generated ports): such files differ from their source on purpose.</summary>
+    private static readonly string[] TemplateTokens = ["//#if", "<!--#if", "\"Port\": 8080", "\"Workers\": 0", "18888", "18889", "18890"];
 
     private static readonly string[] MarkerLeftovers = ["#if", "#elseif", "#else", "#endif"];
 

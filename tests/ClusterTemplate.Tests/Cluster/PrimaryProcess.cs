@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.Versioning;
 using ClusterTemplate.Primary.Processes;
+using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Shared.Control;
 using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
@@ -57,15 +59,29 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     public static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, int workers, string mode, params string[] extraArgs) =>
         StartIn(runtimeDirectory, log, new Dictionary<string, string?>(), workers, mode, extraArgs);
 
-    private static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs)
+    /// <summary>
+    /// Starts a primary like <see cref="Start(ITestOutputHelper, int, string, string[])"/> with no runtime folder configured,
+    /// as a user starts one: it takes its default folder, in <paramref name="xdgRuntimeDirectory"/> as its <c>$XDG_RUNTIME_DIR</c>.
+    /// </summary>
+    [SupportedOSPlatform("linux")]
+    public static PrimaryProcess StartInDefaultFolder(string xdgRuntimeDirectory, ITestOutputHelper log, int workers, string mode) =>
+        Start(
+            port => ControlSocket.DefaultRuntimeDirectory(port, xdgRuntimeDirectory, UnixUser.EffectiveId, Path.GetTempPath(), hasRunFolder: false),
+            configureRuntimeDirectory: false, log, new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = xdgRuntimeDirectory }, workers, mode, []);
+
+    private static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs) =>
+        Start(_ => runtimeDirectory, configureRuntimeDirectory: true, log, environment, workers, mode, extraArgs);
+
+    private static PrimaryProcess Start(Func<int, string> runtimeDirectoryFor, bool configureRuntimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs)
     {
         var port = FreePort.Next();
+        var runtimeDirectory = runtimeDirectoryFor(port);
         string[] args =
         [
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--mode", mode,
-            "--runtime-directory", runtimeDirectory,
+            .. configureRuntimeDirectory ? ["--runtime-directory", runtimeDirectory] : Array.Empty<string>(),
             "--Cluster:Environment:CLUSTER_FAULT_INJECTION=true",
             "--Cluster:Health:Interval=00:00:00.500",
             "--Cluster:Health:Timeout=00:00:00.500",
@@ -89,15 +105,19 @@ internal sealed class PrimaryProcess : IAsyncDisposable
 
     /// <summary>Runs the primary to its exit, for settings it must refuse.</summary>
     public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(params string[] args) =>
-        RunDllToExitAsync(BuildOutputPath, args);
+        RunDllToExitAsync(BuildOutputPath, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the primary to its exit with these environment variables (<see langword="null"/> removes one): a command for a running primary.</summary>
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunDllToExitAsync(BuildOutputPath, environment, args);
 
     /// <summary>Runs a copy of the primary to its exit, beside the settings files the test wrote there.</summary>
     public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(PrimaryBuildCopy copy, params string[] args) =>
-        RunDllToExitAsync(copy.PrimaryPath, args);
+        RunDllToExitAsync(copy.PrimaryPath, new Dictionary<string, string?>(), args);
 
-    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunDllToExitAsync(string primaryDll, string[] args)
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunDllToExitAsync(string primaryDll, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
-        using var process = StartProcess(args, primaryDll, new Dictionary<string, string?>());
+        using var process = StartProcess(args, primaryDll, environment);
         return await ProcessRun.ToExitAsync(process, StartBudget);
     }
 

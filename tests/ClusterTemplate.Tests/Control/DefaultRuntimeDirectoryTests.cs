@@ -46,4 +46,26 @@ public sealed class DefaultRuntimeDirectoryTests : IDisposable
     {
         Assert.Equal("/tmp/clustertemplate-0/8080", ControlSocket.DefaultRuntimeDirectory(8080, null, 0, "/tmp/", hasRunFolder: false));
     }
+
+    [Fact]
+    public void The_sockets_in_default_folders_are_found_by_port_and_nothing_else_counts()
+    {
+        foreach (var folder in new[] { "clustertemplate-9001", "clustertemplate-80", "clustertemplate-70000", "clustertemplate-x1", "clustertemplate-+5", "other-81" })
+        {
+            Directory.CreateDirectory(Path.Combine(_xdg, folder));
+            File.WriteAllText(ControlSocket.PathIn(Path.Combine(_xdg, folder)), "");
+        }
+
+        Directory.CreateDirectory(Path.Combine(_xdg, "clustertemplate-82"));
+
+        Assert.Equal(
+            [(80, ControlSocket.PathIn(Path.Combine(_xdg, "clustertemplate-80"))), (9001, ControlSocket.PathIn(Path.Combine(_xdg, "clustertemplate-9001")))],
+            ControlSocket.InDefaultRuntimeDirectories(_xdg, "clustertemplate-"));
+    }
+
+    [Fact]
+    public void No_folder_no_sockets()
+    {
+        Assert.Empty(ControlSocket.InDefaultRuntimeDirectories(Path.Combine(_xdg, "missing"), ""));
+    }
 }

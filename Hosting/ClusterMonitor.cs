@@ -34,7 +34,7 @@ internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNo
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var events = FollowEventsAsync(cancellationToken);
-        var output = new ClusterWorkerLogs(primary, notifications, logs).FollowAsync(cancellationToken);
+        var output = new ClusterWorkerLogs(primary, logs, time).FollowAsync(cancellationToken);
         var primaryRow = _primaryRow.FollowAsync(cancellationToken);
         try
         {

@@ -13,6 +13,9 @@ internal sealed class ClusterPrimaryRow(ClusterResource primary, ResourceNotific
 
     private readonly ClusterAnnotation _cluster = primary.Settings;
 
+    // The primary pid this put in the row last; PublishUpdateAsync runs its update under the notification service's lock.
+    private int _shownPrimary;
+
     /// <summary>Puts the primary's pid back whenever Aspire publishes the row with another one, until cancelled.</summary>
     public async Task FollowAsync(CancellationToken cancellationToken)
     {
@@ -41,14 +44,23 @@ internal sealed class ClusterPrimaryRow(ClusterResource primary, ResourceNotific
             return Task.CompletedTask;
         }
 
-        return notifications.PublishUpdateAsync(primary, resourceId, previous => ProcessIdOf(previous) is { } launcher && launcher != status.ProcessId
-            ? previous with
+        return notifications.PublishUpdateAsync(primary, resourceId, previous =>
+        {
+            if (ProcessIdOf(previous) is not { } replaced || replaced == status.ProcessId)
             {
-                Properties = previous.Properties
-                    .Set(ClusterWorkerProperties.ProcessId, status.ProcessId)
-                    .Set(LauncherProcessId, launcher),
+                return previous;
             }
-            : previous);
+
+            // What the row showed is Aspire's dotnet run pid, unless it is a primary's pid put there before (the primary restarted).
+            var properties = previous.Properties.Set(ClusterWorkerProperties.ProcessId, status.ProcessId);
+            if (replaced != _shownPrimary)
+            {
+                properties = properties.Set(LauncherProcessId, replaced);
+            }
+
+            _shownPrimary = status.ProcessId;
+            return previous with { Properties = properties };
+        });
     }
 
     private static int? ProcessIdOf(CustomResourceSnapshot row) =>

@@ -102,6 +102,42 @@ public sealed partial class WorkerRowsTests
     }
 
     [Fact]
+    public async Task After_a_restart_from_the_dashboard_the_cluster_row_shows_the_new_primary_s_pid()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+        var before = await cluster.GetStatusAsync(budget.Token);
+
+        var result = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.PrimaryName, KnownResourceCommands.RestartCommand, budget.Token);
+        Assert.True(result.Success, result.Message);
+
+        // The new primary answers on the same control socket once it runs.
+        ClusterStatus? after = null;
+        while (after is null)
+        {
+            try
+            {
+                var status = await cluster.GetStatusAsync(budget.Token);
+                after = status.ProcessId != before.ProcessId ? status : null;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (after is null)
+            {
+                await Task.Delay(TestBudgets.PollInterval, budget.Token);
+            }
+        }
+
+        using var follow = new CancellationTokenSource(s_rowsFollow);
+        var primaryRow = await WaitUntilAsync(
+            async () => (await cluster.WaitForPrimaryRowAsync(r => Value(r, AspireProcessId) is int pid && pid == after.ProcessId, follow.Token)).Snapshot,
+            () => $"the cluster row shows process id {(cluster.App.ResourceNotifications.TryGetCurrentState(ClusterAppHost.PrimaryName, out var e) ? Value(e.Snapshot, AspireProcessId) : null) ?? "none"}, the new primary is pid {after.ProcessId}");
+        Assert.Equal(ParentOf(after.ProcessId), Value(primaryRow, "cluster.launcher_pid"));
+    }
+
+    [Fact]
     public async Task Each_worker_line_shows_once_under_its_worker_row_and_not_under_the_cluster()
     {
         await using var cluster = await ClusterAppHost.StartAsync(Workers);

@@ -42,6 +42,10 @@ internal sealed class ClusterAnnotation : IResourceAnnotation, IDisposable
         yield return new("Cluster__Workers", Workers.ToString(CultureInfo.InvariantCulture));
         yield return new("Cluster__Port", Port.ToString(CultureInfo.InvariantCulture));
         yield return new("Cluster__RuntimeDirectory", ResolvedRuntimeDirectory);
+
+        // The AppHost reads the workers' output from the control socket and shows each line once, on its worker's row;
+        // echoed by the primary, every line would show twice in the dashboard's "(All)" console view.
+        yield return new("Cluster__EchoWorkerOutput", "false");
         if (Mode != ClusterMode.Default)
         {
             yield return new("Cluster__Mode", Mode switch

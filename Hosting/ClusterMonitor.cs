@@ -26,6 +26,7 @@ internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNo
 
     private readonly ClusterAnnotation _cluster = primary.Settings;
     private readonly ClusterWorkerRows _rows = new(primary, notifications, time);
+    private readonly ClusterPrimaryRow _primaryRow = new(primary, notifications);
     // Set when the primary ends its event stream: it does so only when it begins a planned stop.
     private volatile bool _stopping;
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -33,7 +34,8 @@ internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNo
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var events = FollowEventsAsync(cancellationToken);
-        var output = new ClusterWorkerLogs(primary, notifications, logs).FollowAsync(cancellationToken);
+        var output = new ClusterWorkerLogs(primary, logs, time).FollowAsync(cancellationToken);
+        var primaryRow = _primaryRow.FollowAsync(cancellationToken);
         try
         {
             await FollowTableAsync(cancellationToken).ConfigureAwait(false);
@@ -42,6 +44,7 @@ internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNo
         {
             await events.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await output.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await primaryRow.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -63,6 +66,7 @@ internal sealed partial class ClusterMonitor(ClusterResource primary, ResourceNo
 
                 failures = 0;
                 await _rows.ApplyAsync(status).ConfigureAwait(false);
+                await _primaryRow.CorrectAsync().ConfigureAwait(false);
 
                 // A stopping primary closes its control socket when it is done: look often, so the rows finish with it.
                 await WaitForRefreshAsync(_stopping ? RetryDelay : PollInterval, cancellationToken).ConfigureAwait(false);

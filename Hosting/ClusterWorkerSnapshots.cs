@@ -25,7 +25,7 @@ internal static class ClusterWorkerSnapshots
         Properties =
         [
             new ResourcePropertySnapshot(ParentNameProperty, parentResourceId),
-            new ResourcePropertySnapshot(ClusterWorkerProperties.WorkerId, worker.WorkerId),
+            ClusterPropertyDisplay.Create(ClusterWorkerProperties.WorkerId, worker.WorkerId),
         ],
     };
 
@@ -87,14 +87,16 @@ internal static class ClusterWorkerSnapshots
             Properties = previous.Properties
                 .Set(ClusterWorkerProperties.WorkerId, worker.WorkerId)
                 .Set(ClusterWorkerProperties.ProcessId, worker.ProcessId)
+                // The grid's Source column: the one place in the row itself that shows a resource's own text.
+                .Set(CustomResourceKnownProperties.Source, runs ? string.Create(CultureInfo.InvariantCulture, $"pid {worker.ProcessId}") : null)
                 .Set(ClusterWorkerProperties.Generation, worker.Generation)
                 .Set(ClusterWorkerProperties.Health, health)
                 .Set(ClusterWorkerProperties.Ready, worker.Ready)
                 .Set(ClusterWorkerProperties.Restarts, worker.Restarts)
-                .Set(ClusterWorkerProperties.StartedAt, worker.StartedAt?.UtcDateTime)
                 .Set(ClusterWorkerProperties.LastExitReason, worker.LastExitReason)
                 .Set(ClusterWorkerProperties.Port, worker.Port)
                 .Set(ClusterWorkerProperties.RequestsServed, worker.RequestsServed)
+                .Set(ClusterWorkerProperties.WorkingSet, runs && worker.WorkingSetBytes > 0 ? FormatBytes(worker.WorkingSetBytes) : null)
                 .Set(ClusterWorkerProperties.WorkingSetBytes, worker.WorkingSetBytes),
         }).WithHealthReports(reports);
     }
@@ -146,16 +148,20 @@ internal static class ClusterWorkerSnapshots
         Properties = previous.Properties.Set(ClusterWorkerProperties.LastEvent, "removed by scale-down"),
     }).WithHealthReports([]);
 
-    private static ImmutableArray<ResourcePropertySnapshot> Set(this ImmutableArray<ResourcePropertySnapshot> properties, string name, object? value)
+    /// <summary>A number of bytes as a person reads it, in binary units with one decimal: <c>84.2 MiB</c>.</summary>
+    public static string FormatBytes(long bytes)
     {
-        for (var i = 0; i < properties.Length; i++)
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var value = (double)bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
         {
-            if (properties[i].Name == name)
-            {
-                return Equals(properties[i].Value, value) ? properties : properties.SetItem(i, new ResourcePropertySnapshot(name, value));
-            }
+            value /= 1024;
+            unit++;
         }
 
-        return properties.Add(new ResourcePropertySnapshot(name, value));
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 }

@@ -26,19 +26,12 @@ internal sealed class ClusterControlClient(string socketPath) : IDisposable
     }
 
     /// <summary>Lifecycle events as the primary publishes them, until the stream ends or is cancelled.</summary>
-    public async IAsyncEnumerable<WorkerLifecycleEvent> WatchEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var response = await _http.GetAsync(ControlRoutes.Events, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (line.Length > 0 && JsonSerializer.Deserialize<WorkerLifecycleEvent>(line, ControlJson.Options) is { } item)
-            {
-                yield return item;
-            }
-        }
-    }
+    public IAsyncEnumerable<WorkerLifecycleEvent> WatchEventsAsync(CancellationToken cancellationToken) =>
+        ReadLinesAsync<WorkerLifecycleEvent>(ControlRoutes.Events, cancellationToken);
+
+    /// <summary>The workers' output lines after <paramref name="after"/> that the primary still holds, then each new one, until the stream ends or is cancelled.</summary>
+    public IAsyncEnumerable<WorkerOutputLine> WatchOutputAsync(long after, CancellationToken cancellationToken) =>
+        ReadLinesAsync<WorkerOutputLine>(ControlRoutes.OutputAfter(after), cancellationToken);
 
     public Task<ClusterOperationResult> RestartWorkerAsync(int workerId, CancellationToken cancellationToken) =>
         PostAsync(ControlRoutes.RestartWorkerWithId(workerId), cancellationToken);
@@ -50,6 +43,20 @@ internal sealed class ClusterControlClient(string socketPath) : IDisposable
         PostAsync(ControlRoutes.ScaleTo(workers), cancellationToken);
 
     public void Dispose() => _http.Dispose();
+
+    private async IAsyncEnumerable<T> ReadLinesAsync<T>(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0 && JsonSerializer.Deserialize<T>(line, ControlJson.Options) is { } item)
+            {
+                yield return item;
+            }
+        }
+    }
 
     private async Task<ClusterOperationResult> PostAsync(string path, CancellationToken cancellationToken)
     {

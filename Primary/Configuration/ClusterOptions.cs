@@ -81,6 +81,13 @@ public sealed class ClusterOptions
     /// </summary>
     public bool EnableListenerMigration { get; set; } = true;
 
+    /// <summary>
+    /// Pass each worker's output through the primary's standard output, each line prefixed with
+    /// <c>[worker N pid P]</c>. The AppHost turns it off: it reads the output from the control socket and shows each
+    /// line once, on its worker's row. Defaults to <c>true</c>.
+    /// </summary>
+    public bool EchoWorkerOutput { get; set; } = true;
+
     /// <summary>Crash restart backoff and crash-loop guard.</summary>
     public RestartOptions Restart { get; set; } = new();
 

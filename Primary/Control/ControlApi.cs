@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Shared.Control;
@@ -21,26 +22,11 @@ public static class ControlApi
         endpoints.MapGet(ControlRoutes.Status, (ClusterSupervisor supervisor, ListenerModeSelector modes, IOptions<ClusterOptions> options) =>
             new ClusterStatus(Environment.ProcessId, options.Value.Port, modes.Current.Name, supervisor.GetWorkers()));
 
-        endpoints.MapGet(ControlRoutes.Events, async (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
-        {
-            // The stream never ends by itself: it must end when the primary stops, or the shutdown waits for it.
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
-            var cancellationToken = stopping.Token;
-            context.Response.ContentType = "application/x-ndjson";
-            await context.Response.Body.FlushAsync(cancellationToken);
-            try
-            {
-                await foreach (var item in events.SubscribeAsync(cancellationToken))
-                {
-                    await JsonSerializer.SerializeAsync(context.Response.Body, item, ControlJson.Options, cancellationToken);
-                    await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
-                    await context.Response.Body.FlushAsync(cancellationToken);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-            }
-        });
+        endpoints.MapGet(ControlRoutes.Events, (HttpContext context, ClusterEvents events, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
+            StreamAsync(context, lifetime, requestAborted, events.SubscribeAsync));
+
+        endpoints.MapGet(ControlRoutes.Output, (HttpContext context, WorkerOutput output, IHostApplicationLifetime lifetime, long? after, CancellationToken requestAborted) =>
+            StreamAsync(context, lifetime, requestAborted, cancellationToken => output.SubscribeAsync(after ?? 0, cancellationToken)));
 
         endpoints.MapPost(ControlRoutes.Reload, async (ClusterOperations operations, CancellationToken cancellationToken) =>
             ToResult(await operations.RollingRestartAsync(cancellationToken)));
@@ -52,6 +38,28 @@ public static class ControlApi
             ToResult(await operations.RestartWorkerAsync(id, cancellationToken)));
 
         return app;
+    }
+
+    /// <summary>Writes <paramref name="items"/> as newline-delimited JSON until the client goes or the primary stops.</summary>
+    private static async Task StreamAsync<T>(HttpContext context, IHostApplicationLifetime lifetime, CancellationToken requestAborted, Func<CancellationToken, IAsyncEnumerable<T>> items)
+    {
+        // The stream never ends by itself: it must end when the primary stops, or the shutdown waits for it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
+        context.Response.ContentType = "application/x-ndjson";
+        await context.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await foreach (var item in items(cancellationToken))
+            {
+                await JsonSerializer.SerializeAsync(context.Response.Body, item, ControlJson.Options, cancellationToken);
+                await context.Response.Body.WriteAsync("\n"u8.ToArray(), cancellationToken);
+                await context.Response.Body.FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static IResult ToResult(ClusterOperationResult result) =>

@@ -3,7 +3,7 @@ using ClusterTemplate.Shared.Control;
 
 namespace ClusterTemplate.Primary.Processes;
 
-/// <summary>A worker running as an operating-system child process, its output passed through with a prefix.</summary>
+/// <summary>A worker running as an operating-system child process, its output passed on to <see cref="WorkerOutput"/>.</summary>
 internal sealed class OsWorkerProcess : IWorkerProcess
 {
     private const int RecentOutputLines = 20;
@@ -13,14 +13,18 @@ internal sealed class OsWorkerProcess : IWorkerProcess
 
     private readonly Process _process;
     private readonly TimeProvider _time;
+    private readonly WorkerOutput _output;
+    private readonly int _workerId;
     private readonly string _prefix;
     private readonly Queue<string> _recentOutput = new();
     private readonly TaskCompletionSource<WorkerExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private OsWorkerProcess(Process process, int workerId, TimeProvider time)
+    private OsWorkerProcess(Process process, int workerId, WorkerOutput output, TimeProvider time)
     {
         _process = process;
         _time = time;
+        _output = output;
+        _workerId = workerId;
         ProcessId = process.Id;
         _prefix = WorkerOutputPrefix.Format(workerId, ProcessId);
     }
@@ -41,7 +45,7 @@ internal sealed class OsWorkerProcess : IWorkerProcess
     }
 
     /// <summary>Starts the process; throws what <see cref="Process.Start()"/> throws when it cannot.</summary>
-    public static OsWorkerProcess Start(ProcessStartInfo startInfo, int workerId, TimeProvider time)
+    public static OsWorkerProcess Start(ProcessStartInfo startInfo, int workerId, WorkerOutput output, TimeProvider time)
     {
         // The process's own exit (SIGCHLD), seen whether or not its output pipes are still open; subscribed before the start, so it cannot be missed.
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -57,9 +61,9 @@ internal sealed class OsWorkerProcess : IWorkerProcess
             throw;
         }
 
-        var worker = new OsWorkerProcess(process, workerId, time);
-        process.OutputDataReceived += (_, e) => worker.OnOutput(e.Data);
-        process.ErrorDataReceived += (_, e) => worker.OnOutput(e.Data);
+        var worker = new OsWorkerProcess(process, workerId, output, time);
+        process.OutputDataReceived += (_, e) => worker.OnOutput(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => worker.OnOutput(e.Data, isError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _ = worker.CompleteOnExitAsync(exited.Task);
@@ -102,7 +106,7 @@ internal sealed class OsWorkerProcess : IWorkerProcess
         _exited.TrySetResult(new WorkerExit(_process.ExitCode));
     }
 
-    private void OnOutput(string? line)
+    private void OnOutput(string? line, bool isError)
     {
         if (line is null)
         {
@@ -119,6 +123,6 @@ internal sealed class OsWorkerProcess : IWorkerProcess
             _recentOutput.Enqueue(line);
         }
 
-        Console.Out.WriteLine(_prefix + line);
+        _output.Write(_workerId, ProcessId, _prefix, line, isError);
     }
 }

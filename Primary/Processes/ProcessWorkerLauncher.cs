@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>Starts workers as child processes of the primary.</summary>
-internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator, TimeProvider time) : IWorkerLauncher, IDisposable
+internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, WorkerProgramLocator locator, WorkerOutput output, TimeProvider time) : IWorkerLauncher, IDisposable
 {
     // Settings a development shell or Aspire gives the primary that would make a worker bind the wrong
     // address, and the primary's own socket tuning, which is unsafe for app code (ProxyRuntimeTuning).
@@ -51,7 +51,7 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
             startInfo.Environment[name] = value;
         }
 
-        return _startThread.Run(() => OsWorkerProcess.Start(startInfo, spec.WorkerId, time));
+        return _startThread.Run(() => OsWorkerProcess.Start(startInfo, spec.WorkerId, output, time));
     }
 
     public void Dispose() => _startThread.Dispose();

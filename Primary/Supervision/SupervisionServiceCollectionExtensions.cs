@@ -31,6 +31,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.TryAddSingleton<IWorkerHeartbeats, FileWorkerHeartbeats>();
 
         services.TryAddSingleton<ClusterEvents>();
+        services.TryAddSingleton<WorkerOutput>();
         services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<WorkerSlots>();
         services.TryAddSingleton<WorkerMonitor>();

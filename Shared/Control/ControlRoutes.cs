@@ -13,6 +13,12 @@ public static class ControlRoutes
     /// <summary>GET: <see cref="WorkerLifecycleEvent"/>s as newline-delimited JSON, as they happen.</summary>
     public const string Events = "/control/events";
 
+    /// <summary>
+    /// GET <c>/control/output?after={sequence}</c>: every worker's output as <see cref="WorkerOutputLine"/>s, newline-delimited
+    /// JSON: the recent lines after <c>sequence</c> that the primary still holds, then each line as it comes.
+    /// </summary>
+    public const string Output = "/control/output";
+
     /// <summary>POST: rolling restart of all workers.</summary>
     public const string Reload = "/control/reload";
 
@@ -24,6 +30,9 @@ public static class ControlRoutes
 
     /// <summary>The <see cref="Scale"/> path for <paramref name="count"/> workers.</summary>
     public static string ScaleTo(int count) => string.Create(CultureInfo.InvariantCulture, $"/control/scale/{count}");
+
+    /// <summary>The <see cref="Output"/> path for the lines after <paramref name="sequence"/> (0: every line still held).</summary>
+    public static string OutputAfter(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{Output}?after={sequence}");
 
     /// <summary>The <see cref="RestartWorker"/> path for worker <paramref name="id"/>.</summary>
     public static string RestartWorkerWithId(int id) => string.Create(CultureInfo.InvariantCulture, $"/control/workers/{id}/restart");

@@ -5,7 +5,7 @@ namespace ClusterTemplate.Shared.Control;
 
 /// <summary>
 /// The prefix <c>[worker N pid P] </c> that the primary puts before each line of a worker's output
-/// when it passes that output through its own; the AppHost reads it to give each worker its own log.
+/// when it passes that output through its own standard output (<c>Cluster:EchoWorkerOutput</c>, on by default).
 /// </summary>
 public static class WorkerOutputPrefix
 {

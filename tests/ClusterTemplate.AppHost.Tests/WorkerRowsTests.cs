@@ -1,12 +1,21 @@
+using System.Text.RegularExpressions;
 using ClusterTemplate.AppHost.Tests.Infrastructure;
+using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterTemplate.AppHost.Tests;
 
 /// <summary>The worker rows follow what really happens to the workers: start, crash, restart command, scale.</summary>
-public sealed class WorkerRowsTests
+public sealed partial class WorkerRowsTests
 {
     private const int Workers = 2;
+
+    // Aspire's own process-id property (KnownProperties.Executable.Pid), which the dashboard labels "Process ID".
+    private const string AspireProcessId = "executable.pid";
+    private const string ReadableWorkingSet = "worker.working_set";
+
+    // How long the rows may take to show what the control socket already says (the table is read every 2 s).
+    private static readonly TimeSpan s_rowsFollow = TimeSpan.FromSeconds(20);
 
     [Theory]
     [InlineData(ClusterMode.Default)]
@@ -44,6 +53,119 @@ public sealed class WorkerRowsTests
                 break;
             }
         }
+    }
+
+    [Fact]
+    public async Task Each_worker_row_shows_its_real_pid_as_the_process_id_and_its_memory_readable()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+        var status = await cluster.GetStatusAsync(budget.Token);
+        Assert.Equal(Workers, status.Workers.Count);
+
+        using var follow = new CancellationTokenSource(s_rowsFollow);
+        foreach (var worker in status.Workers)
+        {
+            var row = await WaitUntilAsync(
+                () => cluster.WaitForRowAsync(worker.WorkerId, r => Value(r, AspireProcessId) is int pid && pid == worker.ProcessId && Value(r, ReadableWorkingSet) is string, follow.Token),
+                () => $"row {worker.WorkerId} shows process id {Value(cluster.Row(worker.WorkerId), AspireProcessId) ?? "none"} and memory {Value(cluster.Row(worker.WorkerId), ReadableWorkingSet) ?? "none"}, the primary says pid {worker.ProcessId}");
+
+            var processId = row.Properties.Single(p => p.Name == AspireProcessId);
+            Assert.Equal("Process ID", processId.DisplayName);
+            Assert.True(processId.IsHighlighted);
+            Assert.Matches(ReadableBytes(), (string)Value(row, ReadableWorkingSet)!);
+            Assert.True(Value(row, ClusterWorkerProperties.WorkingSetBytes) is long bytes && bytes > 0);
+
+            // The start time is the row's own, which the dashboard formats like every other; no second, raw one.
+            Assert.Equal(worker.StartedAt?.UtcDateTime, row.StartTimeStamp);
+            Assert.DoesNotContain(row.Properties, p => p.Name == "worker.started_at");
+        }
+    }
+
+    [Fact]
+    public async Task The_cluster_row_shows_the_primary_s_own_pid_not_that_of_dotnet_run()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+        var status = await cluster.GetStatusAsync(budget.Token);
+
+        using var follow = new CancellationTokenSource(s_rowsFollow);
+        var primaryRow = await WaitUntilAsync(
+            async () => (await cluster.WaitForPrimaryRowAsync(r => Value(r, AspireProcessId) is int pid && pid == status.ProcessId, follow.Token)).Snapshot,
+            () => $"the cluster row shows process id {(cluster.App.ResourceNotifications.TryGetCurrentState(ClusterAppHost.PrimaryName, out var e) ? Value(e.Snapshot, AspireProcessId) : null) ?? "none"}, the control socket says the primary is pid {status.ProcessId}");
+
+        Assert.Equal("Process ID", primaryRow.Properties.Single(p => p.Name == AspireProcessId).DisplayName);
+
+        // Aspire ran the primary as `dotnet run`: that process is the primary's parent, and the row shows it as the launcher.
+        var launcher = Assert.IsType<int>(Value(primaryRow, "cluster.launcher_pid"));
+        Assert.Equal(launcher, ParentOf(status.ProcessId));
+    }
+
+    [Fact]
+    public async Task After_a_restart_from_the_dashboard_the_cluster_row_shows_the_new_primary_s_pid()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+        var before = await cluster.GetStatusAsync(budget.Token);
+
+        var result = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.PrimaryName, KnownResourceCommands.RestartCommand, budget.Token);
+        Assert.True(result.Success, result.Message);
+
+        // The new primary answers on the same control socket once it runs.
+        ClusterStatus? after = null;
+        while (after is null)
+        {
+            try
+            {
+                var status = await cluster.GetStatusAsync(budget.Token);
+                after = status.ProcessId != before.ProcessId ? status : null;
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (after is null)
+            {
+                await Task.Delay(TestBudgets.PollInterval, budget.Token);
+            }
+        }
+
+        using var follow = new CancellationTokenSource(s_rowsFollow);
+        var primaryRow = await WaitUntilAsync(
+            async () => (await cluster.WaitForPrimaryRowAsync(r => Value(r, AspireProcessId) is int pid && pid == after.ProcessId, follow.Token)).Snapshot,
+            () => $"the cluster row shows process id {(cluster.App.ResourceNotifications.TryGetCurrentState(ClusterAppHost.PrimaryName, out var e) ? Value(e.Snapshot, AspireProcessId) : null) ?? "none"}, the new primary is pid {after.ProcessId}");
+        Assert.Equal(ParentOf(after.ProcessId), Value(primaryRow, "cluster.launcher_pid"));
+    }
+
+    [Fact]
+    public async Task Each_worker_line_shows_once_under_its_worker_row_and_not_under_the_cluster()
+    {
+        await using var cluster = await ClusterAppHost.StartAsync(Workers);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+        var logs = cluster.App.Services.GetRequiredService<ResourceLoggerService>();
+        var status = await cluster.GetStatusAsync(budget.Token);
+        var worker1 = status.Workers.Single(w => w.WorkerId == 1);
+
+        // A line worker 1 wrote, as its row shows it.
+        var workerLine = await FirstLineAsync(logs, ClusterAppHost.WorkerRow(1), "Now listening on", budget.Token);
+
+        // Then a line of the primary's own, written after it: everything before it in the cluster's log is complete.
+        var restart = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.WorkerRow(2), "restart-worker", budget.Token);
+        Assert.True(restart.Success, restart.Message);
+        Assert.True(cluster.App.ResourceNotifications.TryGetCurrentState(ClusterAppHost.PrimaryName, out var primary));
+        var primaryLines = new List<string>();
+        await foreach (var batch in logs.WatchAsync(primary.ResourceId).WithCancellation(budget.Token))
+        {
+            primaryLines.AddRange(batch.Select(line => line.Content));
+            if (primaryLines.Any(line => line.Contains("Replacing worker 2", StringComparison.Ordinal)))
+            {
+                break;
+            }
+        }
+
+        Assert.DoesNotContain(primaryLines, line => WorkerOutputPrefix.TryParse(line, out _, out _));
+        Assert.DoesNotContain(primaryLines, line => line.Contains(WorkerOutputPrefix.Format(1, worker1.ProcessId), StringComparison.Ordinal));
+        Assert.DoesNotContain(primaryLines, line => line.EndsWith(workerLine, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -162,4 +284,43 @@ public sealed class WorkerRowsTests
         Assert.True(ClusterAppHost.IsServing(cluster.Row(1)) && ClusterAppHost.IsServing(cluster.Row(2)));
         Assert.False(OwnedProcesses.IsAlive(ClusterAppHost.Pid(added)), "the removed worker still runs");
     }
+
+    private static object? Value(CustomResourceSnapshot row, string name) => row.Properties.FirstOrDefault(p => p.Name == name)?.Value;
+
+    /// <summary>Runs a bounded wait; when it times out, fails with what was seen instead.</summary>
+    private static async Task<T> WaitUntilAsync<T>(Func<Task<T>> wait, Func<string> seen)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail(seen());
+            throw;
+        }
+    }
+
+    /// <summary>The first line of <paramref name="resourceName"/>'s console log that holds <paramref name="marker"/>, from the marker on (no timestamp).</summary>
+    private static async Task<string> FirstLineAsync(ResourceLoggerService logs, string resourceName, string marker, CancellationToken cancellationToken)
+    {
+        await foreach (var batch in logs.WatchAsync(resourceName).WithCancellation(cancellationToken))
+        {
+            if (batch.FirstOrDefault(line => line.Content.Contains(marker, StringComparison.Ordinal)) is { } found)
+            {
+                return found.Content[found.Content.IndexOf(marker, StringComparison.Ordinal)..];
+            }
+        }
+
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    private static int ParentOf(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^\d+(\.\d)? (B|KiB|MiB|GiB|TiB)$")]
+    private static partial Regex ReadableBytes();
 }

@@ -129,6 +129,58 @@ public sealed class ClusterWorkerSnapshotsTests
         Assert.True(removed.IsHidden);
     }
 
+    [Fact]
+    public void A_running_worker_shows_its_pid_as_Aspire_s_process_id_and_in_the_source_column()
+    {
+        var row = Row(Status(WorkerState.Running, pid: 42));
+
+        var processId = row.Properties.Single(p => p.Name == "executable.pid");
+        Assert.Equal((42, "Process ID", true), (processId.Value, processId.DisplayName, processId.IsHighlighted));
+        Assert.Equal("pid 42", Property(row, CustomResourceKnownProperties.Source));
+        Assert.Null(Property(Row(Status(WorkerState.Restarting, pid: 0)), CustomResourceKnownProperties.Source));
+    }
+
+    [Fact]
+    public void The_start_time_is_the_snapshot_s_own_and_no_property_repeats_it()
+    {
+        var row = Row(Status(WorkerState.Running, pid: 42));
+
+        Assert.Equal(s_now, row.StartTimeStamp);
+        Assert.DoesNotContain(row.Properties, p => p.Name == "worker.started_at");
+    }
+
+    [Fact]
+    public void The_working_set_is_shown_readable_and_kept_in_bytes()
+    {
+        var row = Row(Status(WorkerState.Running, pid: 42) with { WorkingSetBytes = 88_289_280 });
+
+        Assert.Equal("84.2 MiB", Property(row, ClusterWorkerProperties.WorkingSet));
+        Assert.Equal(88_289_280L, Property(row, ClusterWorkerProperties.WorkingSetBytes));
+        Assert.False(row.Properties.Single(p => p.Name == ClusterWorkerProperties.WorkingSetBytes).IsHighlighted);
+        Assert.Null(Property(Row(Status(WorkerState.Restarting, pid: 0)), ClusterWorkerProperties.WorkingSet));
+    }
+
+    [Theory]
+    [InlineData(0L, "0 B")]
+    [InlineData(1023L, "1023 B")]
+    [InlineData(1024L, "1.0 KiB")]
+    [InlineData(88_289_280L, "84.2 MiB")]
+    [InlineData(3L * 1024 * 1024 * 1024, "3.0 GiB")]
+    public void Bytes_read_in_binary_units_with_one_decimal(long bytes, string expected)
+    {
+        Assert.Equal(expected, ClusterWorkerSnapshots.FormatBytes(bytes));
+    }
+
+    [Fact]
+    public void Every_property_of_a_running_row_has_a_label_except_Aspire_s_own()
+    {
+        var row = Row(Status(WorkerState.Running, pid: 42));
+
+        Assert.All(
+            row.Properties.Where(p => p.Name.StartsWith("worker.", StringComparison.Ordinal) || p.Name == "executable.pid"),
+            p => Assert.False(string.IsNullOrEmpty(p.DisplayName), p.Name));
+    }
+
     private static CustomResourceSnapshot Row(WorkerSnapshot worker) =>
         ClusterWorkerSnapshots.FromWorker(ClusterWorkerSnapshots.Initial(s_worker, "cluster-parent-id", s_now), worker, PublicPort);
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using ClusterTemplate.Hosting.Control;
+using ClusterTemplate.Shared.Control;
 using ClusterTemplate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -90,6 +92,18 @@ internal sealed class ClusterAppHost : IAsyncDisposable
         App.ResourceNotifications.TryGetCurrentState(WorkerRow(workerId), out var row)
             ? row.Snapshot
             : throw new InvalidOperationException($"No row {WorkerRow(workerId)}.");
+
+    /// <summary>The worker table as the primary's control socket gives it now.</summary>
+    public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var primary = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ClusterResource>().Single();
+        using var client = new ClusterControlClient(primary.Settings.ControlSocketPath);
+        return await client.GetStatusAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the cluster's own row satisfies <paramref name="predicate"/>.</summary>
+    public async Task<ResourceEvent> WaitForPrimaryRowAsync(Func<CustomResourceSnapshot, bool> predicate, CancellationToken cancellationToken) =>
+        await App.ResourceNotifications.WaitForResourceAsync(PrimaryName, e => predicate(e.Snapshot), cancellationToken);
 
     public async Task<CustomResourceSnapshot> WaitForRowAsync(int workerId, Func<CustomResourceSnapshot, bool> predicate, CancellationToken cancellationToken)
     {

@@ -149,6 +149,21 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         return (response.StatusCode, body.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize<ClusterOperationResult>(body, ControlJson.Options));
     }
 
+    /// <summary>Reads the control socket's worker output after line <paramref name="after"/> until <paramref name="enough"/> holds for what was read.</summary>
+    public async Task<IReadOnlyList<WorkerOutputLine>> ReadWorkerOutputAsync(long after, Func<IReadOnlyList<WorkerOutputLine>, bool> enough, CancellationToken cancellationToken)
+    {
+        var lines = new List<WorkerOutputLine>();
+        using var response = await _control.GetAsync(ControlRoutes.OutputAfter(after), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (!enough(lines) && await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lines.Add(System.Text.Json.JsonSerializer.Deserialize<WorkerOutputLine>(line, ControlJson.Options)!);
+        }
+
+        return lines;
+    }
+
     /// <summary>Polls the worker table until <paramref name="condition"/> holds.</summary>
     public async Task<IReadOnlyList<WorkerSnapshot>> WaitForWorkersAsync(Func<IReadOnlyList<WorkerSnapshot>, bool> condition, TimeSpan? budget = null)
     {

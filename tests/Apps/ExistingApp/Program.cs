@@ -17,4 +17,8 @@ app.Use(async (context, next) =>
 
 app.MapGet("/", () => "existing app");
 
+// Where relative paths (a SQLite file, uploads) end up, and whether appsettings.json was found.
+app.MapGet("/where", (IWebHostEnvironment environment, IConfiguration configuration) =>
+    new { WorkingDirectory = Environment.CurrentDirectory, environment.ContentRootPath, Greeting = configuration["Greeting"] });
+
 app.Run();

@@ -75,8 +75,7 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(ManagementPaths.Prefix))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
 
@@ -96,14 +95,12 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps the cluster's private management endpoints (answered only on the management socket),
-    /// the fault-injection endpoints when the tests ask for them, and in Development the usual
-    /// <c>/health</c> and <c>/alive</c> on the public port.
+    /// Maps the fault-injection endpoints when the tests ask for them, and in Development the usual
+    /// <c>/health</c> and <c>/alive</c> on the public port. The cluster does not need it: the primary's
+    /// probes are served on the management socket by <see cref="AddServiceDefaults"/> alone.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapClusterManagement();
-
         if (app.Services.GetRequiredService<ClusterWorkerContext>().FaultInjection)
         {
             app.MapFaultInjection();

@@ -38,6 +38,7 @@ internal static class UsageText
                 ("--mode <mode>", $"Cluster:Mode, {Modes} (default here: {ListenerModeSelector.DefaultName})"),
                 ("--load-balancing <policy>", $"Cluster:LoadBalancing, {LoadBalancingPolicies.AcceptedValues}"),
                 ("--worker-path <path>", "Cluster:WorkerPath, the worker's executable or .dll (default: found beside the primary)"),
+                ("--working-directory <path>", "Cluster:WorkingDirectory, the folder workers run in (default: the primary's)"),
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),
                 ("--runtime-directory <path>", "Cluster:RuntimeDirectory, the folder of the control and management sockets"),
                 ("--environment <name>", "the primary's environment (default: Production)"),

@@ -11,6 +11,7 @@ public static class ClusterCommandLine
         ["--mode"] = "Cluster:Mode",
         ["--load-balancing"] = "Cluster:LoadBalancing",
         ["--worker-path"] = "Cluster:WorkerPath",
+        ["--working-directory"] = "Cluster:WorkingDirectory",
         ["--drain-timeout"] = "Cluster:DrainTimeout",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",
     };

@@ -39,6 +39,13 @@ public sealed class ClusterOptions
     public string? WorkerPath { get; set; }
 
     /// <summary>
+    /// The folder workers run in, against which the app's relative paths (<c>Filename=app.db</c>) resolve.
+    /// Defaults to the primary's own working directory. The app's content root (its <c>appsettings.json</c>,
+    /// <c>wwwroot</c>) stays the worker program's folder.
+    /// </summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>
     /// Folder for the per-worker management sockets, the control socket and the cluster's lock: made with mode
     /// 0700, or an existing private folder (0700) of this user, never removed unless the primary made it.
     /// Defaults to <c>$XDG_RUNTIME_DIR/clustertemplate-&lt;port&gt;</c>, else <c>/run/clustertemplate-&lt;port&gt;</c>

@@ -41,6 +41,11 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
             failures.Add($"Cluster:WorkerPath: {program.FileName} is not executable; make it executable (chmod +x) or set it to the Worker's .dll.");
         }
 
+        if (options.WorkingDirectory is { Length: > 0 } workingDirectory && !Directory.Exists(workingDirectory))
+        {
+            failures.Add($"Cluster:WorkingDirectory must be an existing folder (got '{workingDirectory}').");
+        }
+
         var settingsHold = failures.Count == 0 && options.ReadErrors.Count == 0 && ClusterSettingRules.All.All(rule => rule.Validate(options) is null);
         var anotherPrimary = false;
         if (!OperatingSystem.IsWindows() && ClusterSettingRules.Port.Validate(options) is null)

@@ -16,9 +16,13 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
         ProxyRuntimeTuning.InlineCompletionsVariable,
     ];
 
+    private const string ContentRootVariable = "ASPNETCORE_CONTENTROOT";
+
     private readonly WorkerProgram _program = locator.TryLocate(options.Value.WorkerPath, out var program, out _)
         ? program
         : throw new InvalidOperationException("The worker program was not found; options validation should have stopped the start.");
+
+    private readonly string _workingDirectory = Path.GetFullPath(options.Value.WorkingDirectory is { Length: > 0 } folder ? folder : Environment.CurrentDirectory);
 
     private readonly WorkerStartThread _startThread = new();
 
@@ -26,7 +30,7 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
     {
         var startInfo = new ProcessStartInfo(_program.FileName)
         {
-            WorkingDirectory = _program.WorkingDirectory,
+            WorkingDirectory = _workingDirectory,
             UseShellExecute = false,
 
             // The primary holds the worker's stdin open for the worker's life: its end-of-file is how
@@ -45,6 +49,10 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
         {
             startInfo.Environment.Remove(name);
         }
+
+        // The app finds its appsettings.json and wwwroot beside its program, wherever it runs (and not where
+        // the primary's own content root is, should the primary have been given one); Cluster:Environment may override it.
+        startInfo.Environment[ContentRootVariable] = _program.ContentRoot;
 
         foreach (var (name, value) in spec.Environment)
         {

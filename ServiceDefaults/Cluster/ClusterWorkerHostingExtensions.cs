@@ -17,8 +17,8 @@ public static class ClusterWorkerHostingExtensions
 {
     /// <summary>
     /// Registers <see cref="ClusterWorkerContext"/> and, when a primary started this process,
-    /// binds the public endpoint (SO_REUSEPORT or a private loopback port), the private management
-    /// socket, the drain timeout, and the kernel's parent-death signal and the watchdog that stop the
+    /// binds the public endpoint (SO_REUSEPORT or a private loopback port), serves the private management
+    /// socket (<see cref="ManagementServer"/>), the drain timeout, and the kernel's parent-death signal and the watchdog that stop the
     /// worker when the primary is gone.
     /// Without a primary nothing changes: the app is a plain single-process ASP.NET Core app.
     /// </summary>
@@ -58,17 +58,10 @@ public static class ClusterWorkerHostingExtensions
         {
             var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
             mode.ListenPublic(kestrel, context, listen => listen.Use(connections.Track));
-
-            if (context.ManagementSocketPath is { Length: > 0 } socketPath)
-            {
-                kestrel.ListenUnixSocket(socketPath, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http1;
-                    listen.AcceptOwnUserOnly();
-                    listen.MarkConnections(ManagementConnectionFeature.Instance);
-                });
-            }
         });
+
+        // The probes are served beside the app, not by it: nothing in the app's Program.cs can hide them.
+        builder.Services.AddHostedService<ManagementServer>();
 
         if (mode.ListensOnceReady)
         {

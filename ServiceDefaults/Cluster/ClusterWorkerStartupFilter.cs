@@ -22,12 +22,6 @@ internal sealed class ClusterWorkerStartupFilter(ClusterWorkerContext context, W
         var processId = context.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         app.Use(async (httpContext, nextMiddleware) =>
         {
-            if (httpContext.Features.Get<ManagementConnectionFeature>() is not null)
-            {
-                await nextMiddleware(httpContext);
-                return;
-            }
-
             httpContext.Response.Headers[WorkerIdHeader] = workerId;
             httpContext.Response.Headers[ProcessIdHeader] = processId;
             // HTTP/2 and HTTP/3 have no Connection header; Kestrel's stop ends them cleanly with GOAWAY.

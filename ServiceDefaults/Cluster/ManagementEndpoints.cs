@@ -1,10 +1,9 @@
 using System.Diagnostics;
+using System.Text.Json;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -12,69 +11,104 @@ using Microsoft.Extensions.Hosting;
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
 /// <summary>
-/// The private endpoints the primary probes. They answer only on the management socket:
-/// on the public port they do not exist.
+/// The private endpoints the primary probes, served by <see cref="ManagementServer"/> on the management socket only.
+/// They are dispatched by path, not routed: they add nothing to the app's endpoints (no OpenAPI entry, no route clash).
 /// </summary>
-internal static class ManagementEndpoints
+internal sealed class ManagementEndpoints(IServiceProvider services)
 {
-    public static IEndpointRouteBuilder MapClusterManagement(this IEndpointRouteBuilder endpoints)
+    // The primary reads these fields by name; the app's own JSON options must not rename them.
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly HealthCheckService _health = services.GetRequiredService<HealthCheckService>();
+    private readonly IHostApplicationLifetime _lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+    private readonly PublicListenerGate _gate = services.GetRequiredService<PublicListenerGate>();
+    private readonly ClusterWorkerContext _context = services.GetRequiredService<ClusterWorkerContext>();
+    private readonly WorkerRequestCounter _counter = services.GetRequiredService<WorkerRequestCounter>();
+
+    public Task HandleAsync(HttpContext context)
     {
-        var group = endpoints.MapGroup("").AddEndpointFilter(static async (invocation, next) =>
-            invocation.HttpContext.Features.Get<ManagementConnectionFeature>() is null
-                ? Results.NotFound()
-                : await next(invocation));
-
-        group.MapGet(ManagementPaths.Alive, static async (HealthCheckService health, CancellationToken ct) =>
-            ToResult(await health.CheckHealthAsync(static check => check.Tags.Contains("live"), ct)));
-
-        group.MapGet(ManagementPaths.Ready, static async (HealthCheckService health, IHostApplicationLifetime lifetime, PublicListenerGate gate, CancellationToken ct) =>
+        if (!HttpMethods.IsGet(context.Request.Method))
         {
-            if (!lifetime.ApplicationStarted.IsCancellationRequested)
-            {
-                return Results.Text("starting", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return Task.CompletedTask;
+        }
 
-            if (lifetime.ApplicationStopping.IsCancellationRequested)
-            {
-                return Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
-
-            var report = await health.CheckHealthAsync(ct);
-            if (report.Status != HealthStatus.Unhealthy && !gate.IsOpen)
-            {
-                try
-                {
-                    // Ready: start listening on the public port before saying so.
-                    await gate.OpenAsync(ct);
-                }
-                catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException)
-                {
-                    return Results.Text("cannot listen on the public port: " + exception.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-                }
-            }
-
-            return ToResult(report);
-        });
-
-        group.MapGet(ManagementPaths.Info, static (ClusterWorkerContext context, WorkerRequestCounter counter, IServer server) =>
+        return context.Request.Path.Value switch
         {
-            using var process = Process.GetCurrentProcess();
-            return Results.Ok(new WorkerStatusReport(
-                context.WorkerId,
-                context.Generation,
-                context.ProcessId,
-                PublicPort(server),
-                counter.Served,
-                process.WorkingSet64));
-        });
-
-        return endpoints;
+            ManagementPaths.Alive => AliveAsync(context),
+            ManagementPaths.Ready => ReadyAsync(context),
+            ManagementPaths.Info => InfoAsync(context),
+            _ => NotFound(context),
+        };
     }
 
-    private static IResult ToResult(HealthReport report) =>
-        Results.Text(report.Status.ToString(), statusCode: report.Status == HealthStatus.Unhealthy
-            ? StatusCodes.Status503ServiceUnavailable
-            : StatusCodes.Status200OK);
+    private async Task AliveAsync(HttpContext context) =>
+        await WriteAsync(context, await _health.CheckHealthAsync(static check => check.Tags.Contains("live"), context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private async Task ReadyAsync(HttpContext context)
+    {
+        if (!_lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "starting").ConfigureAwait(false);
+            return;
+        }
+
+        if (_lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "draining").ConfigureAwait(false);
+            return;
+        }
+
+        var report = await _health.CheckHealthAsync(context.RequestAborted).ConfigureAwait(false);
+        if (report.Status != HealthStatus.Unhealthy && !_gate.IsOpen)
+        {
+            try
+            {
+                // Ready: start listening on the public port before saying so.
+                await _gate.OpenAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException)
+            {
+                await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, "cannot listen on the public port: " + exception.Message).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await WriteAsync(context, report).ConfigureAwait(false);
+    }
+
+    private async Task InfoAsync(HttpContext context)
+    {
+        using var process = Process.GetCurrentProcess();
+        var report = new WorkerStatusReport(
+            _context.WorkerId,
+            _context.Generation,
+            _context.ProcessId,
+            PublicPort(services.GetRequiredService<IServer>()),
+            _counter.Served,
+            process.WorkingSet64);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        await context.Response.WriteAsJsonAsync(report, s_json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report) =>
+        WriteTextAsync(
+            context,
+            report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK,
+            report.Status.ToString());
+
+    private static Task WriteTextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
+    }
 
     private static int PublicPort(IServer server)
     {

@@ -76,7 +76,7 @@ public sealed class WorkerLifetimeTests(ITestOutputHelper output)
         Assert.True(new WorkerProgramLocator().TryLocate(null, out var program, out _));
         var startInfo = new ProcessStartInfo(program.FileName, program.Arguments)
         {
-            WorkingDirectory = program.WorkingDirectory,
+            WorkingDirectory = program.ContentRoot,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

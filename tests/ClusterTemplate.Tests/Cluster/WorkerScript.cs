@@ -35,7 +35,8 @@ internal sealed class WorkerScript : IDisposable
         string[] lines =
         [
             "#!/bin/sh",
-            "cd " + Quote(program.WorkingDirectory),
+            // A wrapper names the app's folder itself: the primary sets it to the folder of the program it starts, the script's.
+            "export ASPNETCORE_CONTENTROOT=" + Quote(program.ContentRoot),
             .. linesBeforeExec.Select(line => line.Replace("{pidfile}", Quote(script.BackgroundPidFile), StringComparison.Ordinal)),
             $"exec {exec} \"$@\"",
         ];

@@ -22,7 +22,7 @@ public sealed class WorkerProgramLocatorTests : IDisposable
 
         Assert.Equal(appHost, program.FileName);
         Assert.Empty(program.Arguments);
-        Assert.Equal(Path.GetDirectoryName(published), program.WorkingDirectory);
+        Assert.Equal(Path.GetDirectoryName(published), program.ContentRoot);
         Assert.Equal(published, searched);
     }
 

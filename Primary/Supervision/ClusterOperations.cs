@@ -49,7 +49,7 @@ internal sealed class ClusterOperations : IDisposable
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.restart_worker");
+            using var activity = _telemetry.StartEvent("cluster.restart_worker", _slots.Find(workerId)?.Current?.StartContext ?? default);
             activity?.SetTag("cluster.worker.id", workerId);
             var result = await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "restart of worker " + workerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
@@ -68,7 +68,7 @@ internal sealed class ClusterOperations : IDisposable
         try
         {
             var ids = _slots.Snapshot().Select(worker => worker.WorkerId).ToArray();
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.rollout");
+            using var activity = _telemetry.StartEvent("cluster.rollout");
             activity?.SetTag("cluster.workers", ids.Length);
             SupervisionLog.RolloutStarting(_logger, ids.Length);
             foreach (var id in ids)
@@ -106,8 +106,9 @@ internal sealed class ClusterOperations : IDisposable
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.scale");
-            var (before, added, removed) = _supervisor.Resize(count);
+            // The new slots' first starts join this trace; the workers it removes drain as its children.
+            using var activity = _telemetry.StartEvent("cluster.scale");
+            var (before, added, removed) = _supervisor.Resize(count, activity?.Context ?? default);
             activity?.SetTag("cluster.workers.before", before);
             activity?.SetTag("cluster.workers.after", count);
             SupervisionLog.Scaling(_logger, before, count);
@@ -153,7 +154,8 @@ internal sealed class ClusterOperations : IDisposable
                 return;
             }
 
-            using var activity = _telemetry.StartWorkerActivity("worker.recycle", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+            using var activity = _telemetry.StartEvent("worker.recycle", instance.StartContext);
+            ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
             var result = await ReplaceAsync(slot.WorkerId, "recycle: " + reason, stopping).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "recycle of worker " + slot.WorkerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
             Complete(activity, result);
@@ -180,6 +182,8 @@ internal sealed class ClusterOperations : IDisposable
 
         WorkerInstance? old;
         WorkerInstance replacement;
+
+        // A child of the operation; the replacement's worker.start and the old process's worker.drain are its children, side by side.
         using var activity = _telemetry.StartWorkerActivity("worker.replace", workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
         activity?.SetTag("cluster.replace.reason", reason);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
@@ -192,6 +196,7 @@ internal sealed class ClusterOperations : IDisposable
             }
 
             old = slot.Current;
+            ClusterTelemetry.Link(activity, old?.StartContext ?? default);
             replacement = _processes.Start(slot, makeCurrent: false);
             if (replacement.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error })
             {

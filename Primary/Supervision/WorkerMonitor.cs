@@ -159,8 +159,10 @@ internal sealed class WorkerMonitor(
         instance.MarkFailed(reason);
         instance.Healthy = false;
         instance.Serving = false;
-        using var activity = telemetry.StartWorkerActivity("worker.unhealthy", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        using var activity = telemetry.StartEvent("worker.unhealthy", instance.StartContext);
+        ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         activity?.SetStatus(ActivityStatusCode.Error, reason);
+        instance.FailureContext = activity?.Context ?? default;
         SupervisionLog.WorkerUnhealthy(logger, slot.WorkerId, instance.Process.ProcessId, reason);
         events.Publish(time, WorkerEventKind.Unhealthy, instance, reason);
         await instance.TerminateAsync(TimeSpan.Zero, time, logger).ConfigureAwait(false);

@@ -26,7 +26,8 @@ public sealed class OperationsTests(ITestOutputHelper output)
 
         var scale = await ClientAsync(primary, "scale", "3");
         Assert.Equal((0, "scaled from 2 to 3 workers"), (scale.ExitCode, scale.StandardOutput.Trim()));
-        await primary.WaitForRunningAsync(3);
+        var added = (await primary.GetStatusAsync()).Workers.Single(w => w.WorkerId == 3);
+        Assert.True(added is { State: WorkerState.Running, Ready: true }, $"scale answered before worker 3 was ready: {added}");
 
         var restart = await ClientAsync(primary, "restart", "1");
         Assert.Equal(0, restart.ExitCode);

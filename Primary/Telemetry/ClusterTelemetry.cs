@@ -21,7 +21,7 @@ public sealed class ClusterTelemetry : IDisposable
         _meter = meterFactory.Create(Name);
         Starts = _meter.CreateCounter<long>("cluster.worker.starts", unit: "{process}", description: "Worker processes started.");
         Restarts = _meter.CreateCounter<long>("cluster.worker.restarts", unit: "{restart}", description: "Unplanned restarts: crashes and failed liveness probes.");
-        FailedProbes = _meter.CreateCounter<long>("cluster.worker.probe_failures", unit: "{probe}", description: "Liveness probes that failed or timed out.");
+        FailedProbes = _meter.CreateCounter<long>("cluster.worker.probe_failures", unit: "{probe}", description: "Liveness failures: workers killed because they made no progress for Health:LivenessTimeout.");
     }
 
     /// <summary>The source of the supervision spans.</summary>
@@ -33,7 +33,7 @@ public sealed class ClusterTelemetry : IDisposable
     /// <summary>Unplanned restarts.</summary>
     public Counter<long> Restarts { get; }
 
-    /// <summary>Failed liveness probes.</summary>
+    /// <summary>Liveness failures: workers killed because they made no progress.</summary>
     public Counter<long> FailedProbes { get; }
 
     /// <summary>Publishes the number of workers that are running and ready as <c>cluster.workers.alive</c>.</summary>

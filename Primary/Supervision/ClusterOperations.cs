@@ -49,7 +49,7 @@ internal sealed class ClusterOperations : IDisposable
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var activity = _telemetry.StartEvent("cluster.restart_worker", _slots.Find(workerId)?.Current?.StartContext ?? default);
+            using var activity = _telemetry.StartEvent(SpanNames.RestartWorker, _slots.Find(workerId)?.Current?.StartContext ?? default);
             activity?.SetTag("cluster.worker.id", workerId);
             var result = await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "restart of worker " + workerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
@@ -68,7 +68,7 @@ internal sealed class ClusterOperations : IDisposable
         try
         {
             var ids = _slots.Snapshot().Select(worker => worker.WorkerId).ToArray();
-            using var activity = _telemetry.StartEvent("cluster.rollout");
+            using var activity = _telemetry.StartEvent(SpanNames.Rollout);
             activity?.SetTag("cluster.workers", ids.Length);
             SupervisionLog.RolloutStarting(_logger, ids.Length);
             foreach (var id in ids)
@@ -108,7 +108,7 @@ internal sealed class ClusterOperations : IDisposable
         try
         {
             // The new slots' first starts join this trace; the workers it removes drain as its children.
-            using var activity = _telemetry.StartEvent("cluster.scale");
+            using var activity = _telemetry.StartEvent(SpanNames.Scale);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
             var (before, added, removed) = _supervisor.Resize(count, activity?.Context ?? default);
             activity?.SetTag("cluster.workers.before", before);
@@ -180,7 +180,7 @@ internal sealed class ClusterOperations : IDisposable
                 return;
             }
 
-            using var activity = _telemetry.StartEvent("worker.recycle", instance.StartContext);
+            using var activity = _telemetry.StartEvent(SpanNames.WorkerRecycle, instance.StartContext);
             ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
             var result = await ReplaceAsync(slot.WorkerId, "recycle: " + reason, stopping).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "recycle of worker " + slot.WorkerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
@@ -210,7 +210,7 @@ internal sealed class ClusterOperations : IDisposable
         WorkerInstance replacement;
 
         // A child of the operation; the replacement's worker.start and the old process's worker.drain are its children, side by side.
-        using var activity = _telemetry.StartWorkerActivity("worker.replace", workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
+        using var activity = _telemetry.StartWorkerActivity(SpanNames.WorkerReplace, workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
         activity?.SetTag("cluster.replace.reason", reason);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
         await slot.Gate.WaitAsync(stopping.Token).ConfigureAwait(false);

@@ -68,7 +68,7 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
         var slots = _slots.All();
-        using var activity = _telemetry.StartEvent("cluster.stop");
+        using var activity = _telemetry.StartEvent(SpanNames.Stop);
         activity?.SetTag("cluster.workers", slots.Length);
         SupervisionLog.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
         await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
@@ -196,10 +196,10 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
         // One trace per restart: the exit, then the start of the replacement, until it is ready; linked to the
         // start of the process that exited (and to the span that saw it hang), which are in earlier traces.
         slot.PendingRestart?.SetStatus(ActivityStatusCode.Error, "the previous replacement never became ready").Dispose();
-        slot.PendingRestart = _telemetry.StartDetachedEvent("worker.restart", instance.StartContext, instance.FailureContext);
+        slot.PendingRestart = _telemetry.StartDetachedEvent(SpanNames.WorkerRestart, instance.StartContext, instance.FailureContext);
         ClusterTelemetry.TagWorker(slot.PendingRestart, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         slot.PendingRestart?.SetTag("cluster.worker.exit_reason", reason);
-        using (var exitActivity = _telemetry.StartWorkerActivity("worker.exit", slot.WorkerId, instance.Generation, instance.Process.ProcessId, slot.PendingRestart?.Context ?? default))
+        using (var exitActivity = _telemetry.StartWorkerActivity(SpanNames.WorkerExit, slot.WorkerId, instance.Generation, instance.Process.ProcessId, slot.PendingRestart?.Context ?? default))
         {
             exitActivity?.SetTag("cluster.worker.exit_reason", reason);
             exitActivity?.SetTag("cluster.worker.uptime_seconds", uptime.TotalSeconds);

@@ -159,7 +159,7 @@ internal sealed class WorkerMonitor(
         instance.MarkFailed(reason);
         instance.Healthy = false;
         instance.Serving = false;
-        using var activity = telemetry.StartEvent("worker.unhealthy", instance.StartContext);
+        using var activity = telemetry.StartEvent(SpanNames.WorkerUnhealthy, instance.StartContext);
         ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         activity?.SetStatus(ActivityStatusCode.Error, reason);
         instance.FailureContext = activity?.Context ?? default;

@@ -41,7 +41,7 @@ internal sealed class WorkerProcesses(
         var socketPath = runtimeDirectory.ManagementSocketPath(slot.WorkerId, generation);
         var heartbeatPath = runtimeDirectory.HeartbeatPath(slot.WorkerId, generation);
         var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, environment.Create(slots.Count, slot.WorkerId, generation, socketPath, heartbeatPath));
-        var startActivity = telemetry.StartDetachedWorkerActivity("worker.start", slot.WorkerId, generation, TraceOfStart(slot, generation, makeCurrent));
+        var startActivity = telemetry.StartDetachedWorkerActivity(SpanNames.WorkerStart, slot.WorkerId, generation, TraceOfStart(slot, generation, makeCurrent));
         var process = Launch(spec);
         var recycle = _options.Recycle;
         var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath, process.ProcessId), heartbeatPath, time.GetUtcNow())
@@ -105,7 +105,7 @@ internal sealed class WorkerProcesses(
         }
 
         // A child of the operation that stops the worker (beside the replacement's worker.start), linked to the drained process's own start.
-        using var activity = telemetry.StartWorkerActivity("worker.drain", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        using var activity = telemetry.StartWorkerActivity(SpanNames.WorkerDrain, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         ClusterTelemetry.Link(activity, instance.StartContext);
         SupervisionLog.WorkerStopping(logger, slot.WorkerId, instance.Process.ProcessId);
 

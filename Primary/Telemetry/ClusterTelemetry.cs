@@ -19,9 +19,9 @@ public sealed class ClusterTelemetry : IDisposable
     public ClusterTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
-        Starts = _meter.CreateCounter<long>("cluster.worker.starts", unit: "{process}", description: "Worker processes started.");
-        Restarts = _meter.CreateCounter<long>("cluster.worker.restarts", unit: "{restart}", description: "Unplanned restarts: crashes and failed liveness probes.");
-        FailedProbes = _meter.CreateCounter<long>("cluster.worker.probe_failures", unit: "{probe}", description: "Liveness failures: workers killed because they made no progress for Health:LivenessTimeout.");
+        Starts = _meter.CreateCounter<long>(MetricNames.Starts, unit: "{process}", description: "Worker processes started.");
+        Restarts = _meter.CreateCounter<long>(MetricNames.Restarts, unit: "{restart}", description: "Unplanned restarts: crashes and failed liveness probes.");
+        FailedProbes = _meter.CreateCounter<long>(MetricNames.ProbeFailures, unit: "{probe}", description: "Liveness failures: workers killed because they made no progress for Health:LivenessTimeout.");
     }
 
     /// <summary>The source of the supervision spans.</summary>
@@ -38,7 +38,7 @@ public sealed class ClusterTelemetry : IDisposable
 
     /// <summary>Publishes the number of workers that are running and ready as <c>cluster.workers.alive</c>.</summary>
     public void ObserveWorkersAlive(Func<int> count) =>
-        _meter.CreateObservableGauge("cluster.workers.alive", count, unit: "{process}", description: "Workers running and ready.");
+        _meter.CreateObservableGauge(MetricNames.WorkersAlive, count, unit: "{process}", description: "Workers running and ready.");
 
     /// <summary>
     /// Starts the span of a supervision event (a replacement, a rollout, a scale, a recycle) as the root of a trace

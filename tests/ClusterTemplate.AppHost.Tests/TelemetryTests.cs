@@ -102,6 +102,24 @@ public sealed class TelemetryTests
         }
     }
 
+    [Fact]
+    public async Task A_scale_up_is_a_trace_of_its_own_that_ends_after_its_new_worker_is_ready()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var cluster = await StartTracedAsync(receiver);
+        using var budget = new CancellationTokenSource(TestBudgets.Recovery);
+
+        var up = await cluster.App.ResourceCommands.ExecuteCommandAsync(ClusterAppHost.PrimaryName, "scale-up", budget.Token);
+        Assert.True(up.Success, up.Message);
+
+        var scale = await WaitForSpanAsync(receiver, s => s.Name == "cluster.scale", budget.Token);
+        var start = await WaitForSpanAsync(receiver, s => s.Name == "worker.start" && IsWorker(s, Workers + 1, generation: 1), budget.Token);
+        Assert.True(scale.IsRoot, $"cluster.scale should start a trace of its own; its parent is {Describe(receiver, scale.ParentSpanId)}");
+        Assert.True(start.IsChildOf(scale), $"the new worker's worker.start should be a child of cluster.scale; its parent is {Describe(receiver, start.ParentSpanId)}");
+        Assert.True(start.EndTimeUnixNano <= scale.EndTimeUnixNano, "cluster.scale ended before its new worker was ready");
+        Assert.Equal($"scaled from {Workers} to {Workers + 1} workers", scale.Attributes.GetValueOrDefault("cluster.operation.result"));
+    }
+
     private static Task<ClusterAppHost> StartTracedAsync(OtlpReceiver receiver) =>
         ClusterAppHost.StartAsync(Workers, primary => primary
             .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.Endpoint.ToString().TrimEnd('/'))

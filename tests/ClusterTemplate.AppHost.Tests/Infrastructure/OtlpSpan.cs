@@ -15,6 +15,12 @@ internal sealed record OtlpSpan(string Name, string Scope, IReadOnlyDictionary<s
     /// <summary>The id of its parent span, in lowercase hex; empty for the root of a trace.</summary>
     public string ParentSpanId { get; init; } = "";
 
+    /// <summary>When the span started, in nanoseconds since the Unix epoch.</summary>
+    public ulong StartTimeUnixNano { get; init; }
+
+    /// <summary>When the span ended, in nanoseconds since the Unix epoch.</summary>
+    public ulong EndTimeUnixNano { get; init; }
+
     /// <summary>The span's own attributes (tags).</summary>
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 

@@ -150,10 +150,12 @@ internal static class OtlpTraceReader
         spans.AddRange(messages.Select(span => ReadSpan(span, scopeName, resource)));
     }
 
-    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; repeated KeyValue attributes = 9; repeated Link links = 13; }
+    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; fixed64 start_time_unix_nano = 7;
+    //        fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9; repeated Link links = 13; }
     private static OtlpSpan ReadSpan(ReadOnlySpan<byte> message, string scopeName, Dictionary<string, string> resource)
     {
         string name = "", traceId = "", spanId = "", parentSpanId = "";
+        ulong start = 0, end = 0;
         var attributes = new Dictionary<string, string>();
         var links = new List<OtlpLink>();
         var reader = new Reader(message);
@@ -173,6 +175,12 @@ internal static class OtlpTraceReader
                 case (5, 2):
                     name = Encoding.UTF8.GetString(reader.Bytes());
                     break;
+                case (7, 1):
+                    start = reader.Fixed64();
+                    break;
+                case (8, 1):
+                    end = reader.Fixed64();
+                    break;
                 case (9, 2):
                     ReadKeyValue(reader.Bytes(), attributes);
                     break;
@@ -190,6 +198,8 @@ internal static class OtlpTraceReader
             TraceId = traceId,
             SpanId = spanId,
             ParentSpanId = parentSpanId,
+            StartTimeUnixNano = start,
+            EndTimeUnixNano = end,
             Attributes = attributes,
             Links = links,
         };
@@ -269,6 +279,13 @@ internal static class OtlpTraceReader
             }
 
             throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
+        }
+
+        public ulong Fixed64()
+        {
+            var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(_position, 8));
+            _position += 8;
+            return value;
         }
 
         public ReadOnlySpan<byte> Bytes()

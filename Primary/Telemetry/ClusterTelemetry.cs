@@ -20,7 +20,7 @@ public sealed class ClusterTelemetry : IDisposable
     {
         _meter = meterFactory.Create(Name);
         Starts = _meter.CreateCounter<long>(MetricNames.Starts, unit: "{process}", description: "Worker processes started.");
-        Restarts = _meter.CreateCounter<long>(MetricNames.Restarts, unit: "{restart}", description: "Unplanned restarts: crashes and failed liveness probes.");
+        Restarts = _meter.CreateCounter<long>(MetricNames.Restarts, unit: "{restart}", description: "Unplanned exits, each followed by a restart: crashes, kills, failed liveness, start timeouts.");
         FailedProbes = _meter.CreateCounter<long>(MetricNames.ProbeFailures, unit: "{probe}", description: "Liveness failures: workers killed because they made no progress for Health:LivenessTimeout.");
     }
 

@@ -49,7 +49,7 @@ internal sealed class ClusterOperations : IDisposable
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.restart_worker");
+            using var activity = _telemetry.StartEvent(SpanNames.RestartWorker, _slots.Find(workerId)?.Current?.StartContext ?? default);
             activity?.SetTag("cluster.worker.id", workerId);
             var result = await ReplaceAsync(workerId, "restart requested", cancellationToken).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "restart of worker " + workerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
@@ -68,7 +68,7 @@ internal sealed class ClusterOperations : IDisposable
         try
         {
             var ids = _slots.Snapshot().Select(worker => worker.WorkerId).ToArray();
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.rollout");
+            using var activity = _telemetry.StartEvent(SpanNames.Rollout);
             activity?.SetTag("cluster.workers", ids.Length);
             SupervisionLog.RolloutStarting(_logger, ids.Length);
             foreach (var id in ids)
@@ -93,8 +93,9 @@ internal sealed class ClusterOperations : IDisposable
 
     /// <summary>
     /// Scales the cluster to <paramref name="count"/> workers: removed workers are drained, added ones
-    /// started. It does not wait for the new workers to be ready, only for their start, and fails if one
-    /// could not be started (its slot stays, retried like any crashed worker).
+    /// started, and it returns once every new worker is ready, or failed to become ready within
+    /// <c>Health:StartupTimeout</c> (the worker monitor's bound), or could not be started; the result names each
+    /// that did not get ready and why. Such a slot stays, retried like any crashed worker.
     /// </summary>
     public async Task<ClusterOperationResult> ScaleAsync(int count, CancellationToken cancellationToken = default)
     {
@@ -106,21 +107,21 @@ internal sealed class ClusterOperations : IDisposable
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var activity = _telemetry.ActivitySource.StartActivity("cluster.scale");
-            var (before, added, removed) = _supervisor.Resize(count);
+            // The new slots' first starts join this trace; the workers it removes drain as its children.
+            using var activity = _telemetry.StartEvent(SpanNames.Scale);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
+            var (before, added, removed) = _supervisor.Resize(count, activity?.Context ?? default);
             activity?.SetTag("cluster.workers.before", before);
             activity?.SetTag("cluster.workers.after", count);
             SupervisionLog.Scaling(_logger, before, count);
             await Task.WhenAll(removed.Select(_supervisor.RetireAsync)).ConfigureAwait(false);
-            var started = await Task.WhenAll(added.Select(slot => slot.FirstStart)).ConfigureAwait(false);
-            var notStarted = started
-                .Select(instance => instance?.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error } ? $"worker {instance.WorkerId} could not be started: {error}" : null)
+            var notReady = (await Task.WhenAll(added.Select(slot => WhyNotReadyAsync(slot, stopping.Token))).ConfigureAwait(false))
                 .OfType<string>()
                 .ToArray();
             var scaled = string.Create(CultureInfo.InvariantCulture, $"scaled from {before} to {count} workers");
-            var result = notStarted.Length == 0
+            var result = notReady.Length == 0
                 ? new ClusterOperationResult(true, scaled)
-                : new ClusterOperationResult(false, scaled + ", but " + string.Join("; ", notStarted));
+                : new ClusterOperationResult(false, scaled + ", but " + string.Join("; ", notReady));
             SupervisionLog.OperationCompleted(_logger, "scale", result.Succeeded, result.Message);
             return Complete(activity, result);
         }
@@ -132,6 +133,32 @@ internal sealed class ClusterOperations : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _operations.Dispose();
+
+    /// <summary>
+    /// Waits until the first process of a slot added by a scale up is ready; null when it is (or when the slot
+    /// was retired before it started), else why not. The monitor ends the wait after <c>Health:StartupTimeout</c>.
+    /// </summary>
+    private static async Task<string?> WhyNotReadyAsync(WorkerSlot slot, CancellationToken cancellationToken)
+    {
+        if (await slot.FirstStart.WaitAsync(cancellationToken).ConfigureAwait(false) is not { } instance)
+        {
+            return null;
+        }
+
+        if (instance.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error })
+        {
+            return $"worker {instance.WorkerId} could not be started: {error}";
+        }
+
+        if (await instance.Ready.WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var reason = instance.FailureReason
+            ?? (instance.Process.Exited.IsCompleted ? "exited before it was ready: " + await instance.Process.Exited.ConfigureAwait(false) : "stopped before it was ready");
+        return string.Create(CultureInfo.InvariantCulture, $"worker {instance.WorkerId} (pid {instance.Process.ProcessId}) was not ready: {reason}");
+    }
 
     /// <summary>Replaces a worker that reached a recycling limit, unless something else replaced it first.</summary>
     private async Task RecycleAsync(WorkerSlot slot, WorkerInstance instance, string reason)
@@ -153,7 +180,8 @@ internal sealed class ClusterOperations : IDisposable
                 return;
             }
 
-            using var activity = _telemetry.StartWorkerActivity("worker.recycle", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+            using var activity = _telemetry.StartEvent(SpanNames.WorkerRecycle, instance.StartContext);
+            ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
             var result = await ReplaceAsync(slot.WorkerId, "recycle: " + reason, stopping).ConfigureAwait(false);
             SupervisionLog.OperationCompleted(_logger, "recycle of worker " + slot.WorkerId.ToString(CultureInfo.InvariantCulture), result.Succeeded, result.Message);
             Complete(activity, result);
@@ -180,7 +208,9 @@ internal sealed class ClusterOperations : IDisposable
 
         WorkerInstance? old;
         WorkerInstance replacement;
-        using var activity = _telemetry.StartWorkerActivity("worker.replace", workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
+
+        // A child of the operation; the replacement's worker.start and the old process's worker.drain are its children, side by side.
+        using var activity = _telemetry.StartWorkerActivity(SpanNames.WorkerReplace, workerId, slot.Generation, slot.Current?.Process.ProcessId ?? 0);
         activity?.SetTag("cluster.replace.reason", reason);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
         await slot.Gate.WaitAsync(stopping.Token).ConfigureAwait(false);
@@ -192,6 +222,7 @@ internal sealed class ClusterOperations : IDisposable
             }
 
             old = slot.Current;
+            ClusterTelemetry.Link(activity, old?.StartContext ?? default);
             replacement = _processes.Start(slot, makeCurrent: false);
             if (replacement.Process.Exited is { IsCompleted: true, Result.StartFailure: { } error })
             {

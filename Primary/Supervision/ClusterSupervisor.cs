@@ -68,6 +68,8 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
         var slots = _slots.All();
+        using var activity = _telemetry.StartEvent(SpanNames.Stop);
+        activity?.SetTag("cluster.workers", slots.Length);
         SupervisionLog.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
         await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
         await Task.WhenAll(slots.Select(slot => slot.Loop)).ConfigureAwait(false);
@@ -82,9 +84,11 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     /// <see cref="WorkerSlot.FirstStart"/>), removed ones leave the table at once and are returned for the
     /// caller to retire.
     /// </summary>
-    public (int Before, IReadOnlyList<WorkerSlot> Added, IReadOnlyList<WorkerSlot> Removed) Resize(int count)
+    /// <param name="count">The number of slots wanted.</param>
+    /// <param name="addedBy">The span of the operation that resizes (a scale), whose trace the new slots' first starts join.</param>
+    public (int Before, IReadOnlyList<WorkerSlot> Added, IReadOnlyList<WorkerSlot> Removed) Resize(int count, ActivityContext addedBy = default)
     {
-        var (before, added, removed) = _slots.Resize(count, id => new WorkerSlot(id, _options.Restart));
+        var (before, added, removed) = _slots.Resize(count, id => new WorkerSlot(id, _options.Restart) { AddedBy = addedBy });
         foreach (var slot in added)
         {
             slot.Loop = DetachedTask.Run(() => RunSlotAsync(slot));
@@ -189,11 +193,13 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
         instance.Dispose();
         _telemetry.Restarts.Add(1);
 
-        // One trace per restart: the exit, then the start of the replacement, until it is ready.
+        // One trace per restart: the exit, then the start of the replacement, until it is ready; linked to the
+        // start of the process that exited (and to the span that saw it hang), which are in earlier traces.
         slot.PendingRestart?.SetStatus(ActivityStatusCode.Error, "the previous replacement never became ready").Dispose();
-        slot.PendingRestart = _telemetry.StartWorkerActivity("worker.restart", slot.WorkerId, instance.Generation, instance.Process.ProcessId, parent: default);
+        slot.PendingRestart = _telemetry.StartDetachedEvent(SpanNames.WorkerRestart, instance.StartContext, instance.FailureContext);
+        ClusterTelemetry.TagWorker(slot.PendingRestart, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         slot.PendingRestart?.SetTag("cluster.worker.exit_reason", reason);
-        using (var exitActivity = _telemetry.StartWorkerActivity("worker.exit", slot.WorkerId, instance.Generation, instance.Process.ProcessId, slot.PendingRestart?.Context ?? default))
+        using (var exitActivity = _telemetry.StartWorkerActivity(SpanNames.WorkerExit, slot.WorkerId, instance.Generation, instance.Process.ProcessId, slot.PendingRestart?.Context ?? default))
         {
             exitActivity?.SetTag("cluster.worker.exit_reason", reason);
             exitActivity?.SetTag("cluster.worker.uptime_seconds", uptime.TotalSeconds);

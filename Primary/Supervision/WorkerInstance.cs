@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Processes;
 
@@ -32,7 +33,13 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
     public ClusterTemplate.ServiceDefaults.Cluster.WorkerStatusReport? LastReport { get; set; }
 
     /// <summary>The span from process start to ready.</summary>
-    public System.Diagnostics.Activity? StartActivity { get; set; }
+    public Activity? StartActivity { get; set; }
+
+    /// <summary>The <c>worker.start</c> span of this process, for the later events about it to link to.</summary>
+    public ActivityContext StartContext => StartActivity?.Context ?? default;
+
+    /// <summary>The span that saw this process hang, if one did: the restart that follows links to it.</summary>
+    public ActivityContext FailureContext { get; set; }
 
     /// <summary>Whether the last readiness probe passed: only serving workers get proxied traffic.</summary>
     public bool Serving { get; set; }

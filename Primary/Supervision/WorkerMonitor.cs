@@ -52,7 +52,6 @@ internal sealed class WorkerMonitor(
             }
 
             instance.Serving = true;
-            instance.SetReady(true);
             instance.StartActivity?.SetTag("cluster.worker.port", instance.Port);
             instance.StartActivity?.SetStatus(ActivityStatusCode.Ok).Stop();
             if (ReferenceEquals(slot.Current, instance) && slot.PendingRestart is { } restart)
@@ -62,7 +61,10 @@ internal sealed class WorkerMonitor(
                 restart.SetStatus(ActivityStatusCode.Ok).Stop();
             }
 
+            // Said and its span ended before an operation waiting for it (a scale, a replacement) goes on and ends
+            // its own; ready before the event, which the listener mode reads the worker table on.
             SupervisionLog.WorkerListening(logger, slot.WorkerId, instance.Process.ProcessId, instance.Port);
+            instance.SetReady(true);
             events.Publish(time, WorkerEventKind.Listening, instance, $"port {instance.Port}");
 
             // Two loops: the heartbeat check must not wait behind a readiness request to a stopped worker.
@@ -159,8 +161,10 @@ internal sealed class WorkerMonitor(
         instance.MarkFailed(reason);
         instance.Healthy = false;
         instance.Serving = false;
-        using var activity = telemetry.StartWorkerActivity("worker.unhealthy", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        using var activity = telemetry.StartEvent(SpanNames.WorkerUnhealthy, instance.StartContext);
+        ClusterTelemetry.TagWorker(activity, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
         activity?.SetStatus(ActivityStatusCode.Error, reason);
+        instance.FailureContext = activity?.Context ?? default;
         SupervisionLog.WorkerUnhealthy(logger, slot.WorkerId, instance.Process.ProcessId, reason);
         events.Publish(time, WorkerEventKind.Unhealthy, instance, reason);
         await instance.TerminateAsync(TimeSpan.Zero, time, logger).ConfigureAwait(false);

@@ -41,8 +41,7 @@ internal sealed class WorkerProcesses(
         var socketPath = runtimeDirectory.ManagementSocketPath(slot.WorkerId, generation);
         var heartbeatPath = runtimeDirectory.HeartbeatPath(slot.WorkerId, generation);
         var spec = new WorkerLaunchSpec(slot.WorkerId, generation, socketPath, environment.Create(slots.Count, slot.WorkerId, generation, socketPath, heartbeatPath));
-        var parent = slot.PendingRestart?.Context ?? Activity.Current?.Context ?? default;
-        var startActivity = telemetry.StartWorkerActivity("worker.start", slot.WorkerId, generation, processId: 0, parent);
+        var startActivity = telemetry.StartDetachedWorkerActivity(SpanNames.WorkerStart, slot.WorkerId, generation, TraceOfStart(slot, generation, makeCurrent));
         var process = Launch(spec);
         var recycle = _options.Recycle;
         var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath, process.ProcessId), heartbeatPath, time.GetUtcNow())
@@ -75,6 +74,14 @@ internal sealed class WorkerProcesses(
         return instance;
     }
 
+    /// <summary>
+    /// The trace a start belongs to: the crash restart it ends, the scale up that added the slot, or else (a
+    /// replacement) the operation's current span; the cluster's own first starts are traces of their own.
+    /// </summary>
+    private static ActivityContext TraceOfStart(WorkerSlot slot, int generation, bool makeCurrent) => makeCurrent
+        ? slot.PendingRestart?.Context ?? (generation == 1 ? slot.AddedBy : default)
+        : default;
+
     private IWorkerProcess Launch(WorkerLaunchSpec spec)
     {
         try
@@ -97,7 +104,9 @@ internal sealed class WorkerProcesses(
             slot.State = WorkerState.Stopping;
         }
 
-        using var activity = telemetry.StartWorkerActivity("worker.drain", slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        // A child of the operation that stops the worker (beside the replacement's worker.start), linked to the drained process's own start.
+        using var activity = telemetry.StartWorkerActivity(SpanNames.WorkerDrain, slot.WorkerId, instance.Generation, instance.Process.ProcessId);
+        ClusterTelemetry.Link(activity, instance.StartContext);
         SupervisionLog.WorkerStopping(logger, slot.WorkerId, instance.Process.ProcessId);
 
         // The Stopping event reaches the listener mode first: the proxy takes the worker out of its destinations.

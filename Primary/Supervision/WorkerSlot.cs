@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Supervision.Policies;
 using ClusterTemplate.Shared.Control;
@@ -37,8 +38,11 @@ internal sealed class WorkerSlot(int workerId, RestartOptions restart)
     /// <summary>The slot's supervision loop; it ends when the slot is retired or the primary stops.</summary>
     public Task Loop { get; set; } = Task.CompletedTask;
 
-    /// <summary>The span from an unplanned exit until the replacement is ready.</summary>
-    public System.Diagnostics.Activity? PendingRestart { get; set; }
+    /// <summary>The span from an unplanned exit until the replacement is ready: the root of the restart's trace.</summary>
+    public Activity? PendingRestart { get; set; }
+
+    /// <summary>The operation that added the slot (a scale up), whose trace the slot's first start belongs to; default for the cluster's own start.</summary>
+    public ActivityContext AddedBy { get; init; }
 
     /// <summary>
     /// The slot's first process once its start was tried (it may have failed to start); null if the slot

@@ -5,7 +5,8 @@ namespace ClusterTemplate.AppHost.Tests.Infrastructure;
 
 /// <summary>
 /// Reads the spans out of an OTLP/HTTP protobuf <c>ExportTraceServiceRequest</c>: only the fields the tests
-/// need (resource attributes, scope name, span name); everything else is skipped by wire type.
+/// need (resource attributes, scope name, span name, ids, parent, attributes and links); everything else is
+/// skipped by wire type.
 /// </summary>
 internal static class OtlpTraceReader
 {
@@ -56,41 +57,48 @@ internal static class OtlpTraceReader
         }
     }
 
-    // Resource { repeated KeyValue attributes = 1; }  KeyValue { string key = 1; AnyValue value = 2; }
+    // Resource { repeated KeyValue attributes = 1; }
     private static void ReadAttributes(ReadOnlySpan<byte> message, Dictionary<string, string> attributes)
     {
         var reader = new Reader(message);
         while (reader.Next(out var field, out var wireType))
         {
-            if (field != 1 || wireType != 2)
+            if (field == 1 && wireType == 2)
+            {
+                ReadKeyValue(reader.Bytes(), attributes);
+            }
+            else
             {
                 reader.Skip(wireType);
-                continue;
             }
+        }
+    }
 
-            var pair = new Reader(reader.Bytes());
-            string? key = null;
-            string? value = null;
-            while (pair.Next(out var pairField, out var pairWire))
+    // KeyValue { string key = 1; AnyValue value = 2; }
+    private static void ReadKeyValue(ReadOnlySpan<byte> message, Dictionary<string, string> attributes)
+    {
+        var pair = new Reader(message);
+        string? key = null;
+        string? value = null;
+        while (pair.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
             {
-                switch (pairField, pairWire)
-                {
-                    case (1, 2):
-                        key = Encoding.UTF8.GetString(pair.Bytes());
-                        break;
-                    case (2, 2):
-                        value = ReadAnyValue(pair.Bytes());
-                        break;
-                    default:
-                        pair.Skip(pairWire);
-                        break;
-                }
+                case (1, 2):
+                    key = Encoding.UTF8.GetString(pair.Bytes());
+                    break;
+                case (2, 2):
+                    value = ReadAnyValue(pair.Bytes());
+                    break;
+                default:
+                    pair.Skip(wireType);
+                    break;
             }
+        }
 
-            if (key is not null)
-            {
-                attributes[key] = value ?? "";
-            }
+        if (key is not null)
+        {
+            attributes[key] = value ?? "";
         }
     }
 
@@ -117,11 +125,11 @@ internal static class OtlpTraceReader
         return null;
     }
 
-    // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }  InstrumentationScope { string name = 1; }  Span { string name = 5; }
+    // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; }  InstrumentationScope { string name = 1; }
     private static void ReadScopeSpans(ReadOnlySpan<byte> message, Dictionary<string, string> resource, List<OtlpSpan> spans)
     {
         var scopeName = "";
-        var names = new List<string>();
+        var messages = new List<byte[]>();
         var reader = new Reader(message);
         while (reader.Next(out var field, out var wireType))
         {
@@ -131,7 +139,7 @@ internal static class OtlpTraceReader
                     scopeName = ReadString(reader.Bytes(), 1) ?? "";
                     break;
                 case (2, 2):
-                    names.Add(ReadString(reader.Bytes(), 5) ?? "");
+                    messages.Add(reader.Bytes().ToArray());
                     break;
                 default:
                     reader.Skip(wireType);
@@ -139,7 +147,86 @@ internal static class OtlpTraceReader
             }
         }
 
-        spans.AddRange(names.Select(name => new OtlpSpan(name, scopeName, resource)));
+        spans.AddRange(messages.Select(span => ReadSpan(span, scopeName, resource)));
+    }
+
+    // Span { bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; fixed64 start_time_unix_nano = 7;
+    //        fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9; repeated Link links = 13; }
+    private static OtlpSpan ReadSpan(ReadOnlySpan<byte> message, string scopeName, Dictionary<string, string> resource)
+    {
+        string name = "", traceId = "", spanId = "", parentSpanId = "";
+        ulong start = 0, end = 0;
+        var attributes = new Dictionary<string, string>();
+        var links = new List<OtlpLink>();
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
+            {
+                case (1, 2):
+                    traceId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case (2, 2):
+                    spanId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case (4, 2):
+                    parentSpanId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case (5, 2):
+                    name = Encoding.UTF8.GetString(reader.Bytes());
+                    break;
+                case (7, 1):
+                    start = reader.Fixed64();
+                    break;
+                case (8, 1):
+                    end = reader.Fixed64();
+                    break;
+                case (9, 2):
+                    ReadKeyValue(reader.Bytes(), attributes);
+                    break;
+                case (13, 2):
+                    links.Add(ReadLink(reader.Bytes()));
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        return new OtlpSpan(name, scopeName, resource)
+        {
+            TraceId = traceId,
+            SpanId = spanId,
+            ParentSpanId = parentSpanId,
+            StartTimeUnixNano = start,
+            EndTimeUnixNano = end,
+            Attributes = attributes,
+            Links = links,
+        };
+    }
+
+    // Link { bytes trace_id = 1; bytes span_id = 2; }
+    private static OtlpLink ReadLink(ReadOnlySpan<byte> message)
+    {
+        string traceId = "", spanId = "";
+        var reader = new Reader(message);
+        while (reader.Next(out var field, out var wireType))
+        {
+            switch (field, wireType)
+            {
+                case (1, 2):
+                    traceId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case (2, 2):
+                    spanId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                default:
+                    reader.Skip(wireType);
+                    break;
+            }
+        }
+
+        return new OtlpLink(traceId, spanId);
     }
 
     private static string? ReadString(ReadOnlySpan<byte> message, int wantedField)
@@ -192,6 +279,13 @@ internal static class OtlpTraceReader
             }
 
             throw new InvalidDataException("A protobuf varint is longer than 10 bytes.");
+        }
+
+        public ulong Fixed64()
+        {
+            var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(_position, 8));
+            _position += 8;
+            return value;
         }
 
         public ReadOnlySpan<byte> Bytes()

@@ -26,7 +26,13 @@ public sealed class OperationsTests(ITestOutputHelper output)
 
         var scale = await ClientAsync(primary, "scale", "3");
         Assert.Equal((0, "scaled from 2 to 3 workers"), (scale.ExitCode, scale.StandardOutput.Trim()));
-        await primary.WaitForRunningAsync(3);
+        var added = (await primary.GetStatusAsync()).Workers.Single(w => w.WorkerId == 3);
+        Assert.True(added is { State: WorkerState.Running, Ready: true }, $"scale answered before worker 3 was ready: {added}");
+        await primary.WaitForOutputAsync("Operation scale finished", s_replacementBudget);
+        var lines = primary.Output.ToList();
+        var listening = lines.FindIndex(line => line.Contains($"Worker 3 (pid {added.ProcessId}) listening", StringComparison.Ordinal));
+        var finished = lines.FindIndex(line => line.Contains("Operation scale finished: succeeded=True", StringComparison.Ordinal));
+        Assert.True(listening >= 0 && finished > listening, $"the primary should say worker 3 listens (line {listening}) before it says the scale finished (line {finished})");
 
         var restart = await ClientAsync(primary, "restart", "1");
         Assert.Equal(0, restart.ExitCode);

@@ -303,6 +303,46 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scale_up_returns_only_once_the_new_worker_is_running_and_ready()
+    {
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+        _launcher.OnStart = process => process.Ready = false;
+
+        var scale = Operations.ScaleAsync(2);
+        await WaitUntilAsync(() => _launcher.Started.Count == 2);
+        var notReadyUntil = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        await AdvanceUntilAsync(() => scale.IsCompleted || _time.GetUtcNow() >= notReadyUntil, TimeSpan.FromMilliseconds(50));
+        Assert.False(scale.IsCompleted, "scale returned while its new worker was not ready yet");
+
+        _launcher.Started[1].Ready = true;
+        await AdvanceUntilAsync(() => scale.IsCompleted, TimeSpan.FromMilliseconds(50));
+        var result = await scale;
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal("scaled from 1 to 2 workers", result.Message);
+        Assert.Equal((WorkerState.Running, true), (Workers()[1].State, Workers()[1].Ready));
+    }
+
+    [Fact]
+    public async Task Scale_up_whose_new_worker_never_gets_ready_says_so_when_the_startup_timeout_ends()
+    {
+        _options.Health = new HealthProbeOptions { StartupTimeout = TimeSpan.FromSeconds(5) };
+        await StartAsync();
+        await WaitUntilAsync(() => Workers().Single().State == WorkerState.Running);
+        _launcher.OnStart = process => process.Ready = false;
+        var asked = _time.GetUtcNow();
+
+        var scale = Operations.ScaleAsync(2);
+        await AdvanceUntilAsync(() => scale.IsCompleted, TimeSpan.FromMilliseconds(250));
+        var result = await scale;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal($"scaled from 1 to 2 workers, but worker 2 (pid {_launcher.Started[1].ProcessId}) was not ready: not ready within 5 s", result.Message);
+        Assert.InRange(_time.GetUtcNow() - asked, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+    }
+
+    [Fact]
     public async Task Workers_added_by_a_scale_up_get_their_share_of_the_cores_for_the_new_count()
     {
         _options.Workers = 1;

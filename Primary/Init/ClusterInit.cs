@@ -25,8 +25,10 @@ internal sealed class ClusterInit(
     /// <summary>Whether the init runs before each rolling restart.</summary>
     public bool RunsBeforeRollouts => InitSchedule.RunsBeforeRollouts(_settings.When);
 
-    /// <summary>Runs the init to its end; <paramref name="occasion"/> ("start", "rollout") is for the log.</summary>
-    /// <exception cref="OperationCanceledException">The primary is stopping: the init has been killed.</exception>
+    /// <summary>
+    /// Runs the init to its end; <paramref name="occasion"/> ("start", "rollout") is for the log. Cancelling kills it:
+    /// a failure too, since its work may be half done.
+    /// </summary>
     public async Task<ClusterInitResult> RunAsync(string occasion, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -54,10 +56,10 @@ internal sealed class ClusterInit(
             {
                 process.Kill();
                 await process.Exited.ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                return Failed(ClusterInitResult.Fail(
-                    string.Create(CultureInfo.InvariantCulture, $"the cluster init (pid {process.ProcessId}) did not finish within Cluster:Init:Timeout ({_settings.Timeout}) and was killed"),
-                    process.RecentOutput));
+                var why = cancellationToken.IsCancellationRequested
+                    ? $"was killed: the {occasion} was cancelled"
+                    : $"did not finish within Cluster:Init:Timeout ({_settings.Timeout}) and was killed";
+                return Failed(ClusterInitResult.Fail(string.Create(CultureInfo.InvariantCulture, $"the cluster init (pid {process.ProcessId}) {why}"), process.RecentOutput));
             }
 
             var seconds = time.GetElapsedTime(started).TotalSeconds;

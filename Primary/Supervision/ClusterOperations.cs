@@ -75,7 +75,7 @@ internal sealed class ClusterOperations : IDisposable
             using var activity = _telemetry.ActivitySource.StartActivity("cluster.rollout");
             activity?.SetTag("cluster.workers", ids.Length);
             SupervisionLog.RolloutStarting(_logger, ids.Length);
-            if (_init.RunsBeforeRollouts && await _init.RunAsync("rollout", cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
+            if (_init.RunsBeforeRollouts && await RunInitAsync(cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
             {
                 // Nothing replaced yet: the old workers keep serving.
                 var message = "rolling restart not started: " + init.DescribeInOneLine();
@@ -144,6 +144,12 @@ internal sealed class ClusterOperations : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _operations.Dispose();
+
+    private async Task<ClusterInitResult> RunInitAsync(CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
+        return await _init.RunAsync("rollout", stopping.Token).ConfigureAwait(false);
+    }
 
     /// <summary>Replaces a worker that reached a recycling limit, unless something else replaced it first.</summary>
     private async Task RecycleAsync(WorkerSlot slot, WorkerInstance instance, string reason)

@@ -117,7 +117,7 @@ public sealed partial class ClusterInitTests(ITestOutputHelper output) : IDispos
     [
         "--worker-path", AppPath,
         "--working-directory", _folder,
-        "--Cluster:Init:When=" + when,
+        "--init", when,
         "--Cluster:Environment:FailInitWhenFileExists=" + FailFile,
     ];
 

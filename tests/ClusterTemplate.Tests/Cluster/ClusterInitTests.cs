@@ -79,6 +79,24 @@ public sealed partial class ClusterInitTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task An_app_that_does_not_mark_its_init_work_fails_the_init_at_once_instead_of_serving()
+    {
+        var existingApp = typeof(ClusterInitTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "ExistingAppPath").Value!;
+
+        var (exitCode, stdout, stderr) = await PrimaryProcess.RunToExitAsync(
+            "--worker-path", existingApp, "--init", "start",
+            "--port", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            "--runtime-directory", Path.Combine(_folder, "run"));
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("error: the cluster init (pid ", stderr);
+        Assert.Contains("but the app started its host: call 'if (await app.RunClusterInitAsync(...)) return;' before app.Run()", stderr);
+        Assert.DoesNotContain("Now listening on", stdout);
+    }
+
+    [Fact]
     public async Task An_init_that_fails_before_a_rollout_fails_the_rollout_and_the_old_workers_keep_serving()
     {
         await using var primary = StartPrimary("every-rollout");

@@ -52,6 +52,22 @@ public sealed partial class ClusterInitTests(ITestOutputHelper output) : IDispos
     }
 
     [Fact]
+    public async Task Without_the_init_run_every_worker_runs_the_apps_init_itself_and_is_warned()
+    {
+        await using var primary = StartPrimary(when: "never");
+
+        var workers = await primary.WaitForRunningAsync(2);
+
+        // Each worker ran EnsureCreated on the fresh database at the same moment: the race the init run removes. Whether one
+        // lost it (and was restarted) is up to timing, so it is reported, not asserted.
+        var initRuns = await GetAsync<List<int>>(primary, "/init-runs");
+        Assert.True(initRuns.Distinct().Count() >= 2, $"init runs by pids {string.Join(", ", initRuns)}");
+        Assert.True(primary.Output.Count(line => line.Contains("runs the app's init itself, as every worker does", StringComparison.Ordinal)) >= 2);
+        Assert.DoesNotContain(primary.Output, line => line.Contains("Cluster init started", StringComparison.Ordinal));
+        output.WriteLine($"Worker restarts without the init run: {workers.Sum(worker => worker.Restarts)}");
+    }
+
+    [Fact]
     public async Task An_init_that_fails_at_start_stops_the_primary_with_its_last_lines_and_starts_no_worker()
     {
         File.WriteAllText(FailFile, "");

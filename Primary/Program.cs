@@ -1,6 +1,7 @@
 using ClusterTemplate.Primary.CommandLine;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Hosting;
+using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
@@ -17,7 +18,7 @@ ProxyRuntimeTuning.Apply(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddClusterPrimary(args);
 
-WebApplication app;
+WebApplication? app = null;
 try
 {
     app = builder.Build();
@@ -33,6 +34,13 @@ catch (OptionsValidationException exception)
     }
 
     return 2;
+}
+catch (Exception exception) when (ClusterInitFailedException.Find(exception) is { } initFailed)
+{
+    // No worker was started; the runtime folder and its lock go with the app.
+    Console.Error.WriteLine("error: " + initFailed.Message);
+    await app!.DisposeAsync();
+    return 1;
 }
 catch (Exception exception) when (RuntimeDirectoryException.Find(exception) is { } refused)
 {

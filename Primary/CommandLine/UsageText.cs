@@ -40,6 +40,7 @@ internal static class UsageText
                 ("--worker-path <path>", "Cluster:WorkerPath, the worker's executable or .dll (default: found beside the primary)"),
                 ("--working-directory <path>", "Cluster:WorkingDirectory, the folder workers run in (default: the primary's)"),
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),
+                ("--init <when>", $"Cluster:Init:When, {InitSchedule.AcceptedValues}: run the worker program once (CLUSTER_ROLE=init) before the workers"),
                 ("--runtime-directory <path>", "Cluster:RuntimeDirectory, the folder of the control and management sockets"),
                 ("--environment <name>", "the primary's environment (default: Production)"),
                 ("--Cluster:<setting>=<value>", "any setting, such as --Cluster:Health:Interval=00:00:05 (README.md, Settings)"),
@@ -49,7 +50,7 @@ internal static class UsageText
             ]);
         return text.AppendLine()
             .AppendLine("Settings come from appsettings.json beside the program, then the environment (Cluster__Workers=4), then these options.")
-            .AppendLine("Exit codes: 0 done; 1 a command failed or found no primary; 2 bad usage or settings (nothing started).")
+            .AppendLine("Exit codes: 0 done; 1 a command failed, found no primary, or the cluster init failed; 2 bad usage or settings (nothing started).")
             .ToString();
     }
 

@@ -95,6 +95,9 @@ public sealed class ClusterOptions
     /// </summary>
     public bool EchoWorkerOutput { get; set; } = true;
 
+    /// <summary>The one-time init run before the workers start (migrations, schema set-up).</summary>
+    public InitOptions Init { get; set; } = new();
+
     /// <summary>Crash restart backoff and crash-loop guard.</summary>
     public RestartOptions Restart { get; set; } = new();
 

@@ -28,6 +28,8 @@ internal static class ClusterSettingRules
         new("Cluster:ShareProcessors", "true or false", o => o.ShareProcessors, _ => true),
         new("Cluster:EnableListenerMigration", "true or false", o => o.EnableListenerMigration, _ => true),
         new("Cluster:EchoWorkerOutput", "true or false", o => o.EchoWorkerOutput, _ => true),
+        new("Cluster:Init:When", InitSchedule.AcceptedValues, o => o.Init.When, o => InitSchedule.IsKnown(o.Init.When)),
+        new("Cluster:Init:Timeout", "a positive time span such as 00:05:00", o => o.Init.Timeout, o => o.Init.Timeout > TimeSpan.Zero),
         new("Cluster:Restart:BaseDelay", "a time span of zero or more, such as 00:00:00.100", o => o.Restart.BaseDelay, o => o.Restart.BaseDelay >= TimeSpan.Zero),
         new("Cluster:Restart:Factor", "a number of 1 or more", o => o.Restart.Factor, o => o.Restart.Factor >= 1),
         new("Cluster:Restart:MaxDelay", "a time span no shorter than Cluster:Restart:BaseDelay", o => o.Restart.MaxDelay, o => o.Restart.MaxDelay >= o.Restart.BaseDelay),

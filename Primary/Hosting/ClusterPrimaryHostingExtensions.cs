@@ -2,6 +2,7 @@ using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
@@ -66,6 +67,9 @@ public static class ClusterPrimaryHostingExtensions
         });
 
         services.AddClusterSupervision();
+
+        // Before the supervisor: the workers start only once the init (Cluster:Init:When) has exited with 0.
+        services.AddHostedService<ClusterInitAtStart>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>

@@ -26,7 +26,9 @@ internal sealed class OsWorkerProcess : IWorkerProcess
         _output = output;
         _workerId = workerId;
         ProcessId = process.Id;
-        _prefix = WorkerOutputPrefix.Format(workerId, ProcessId);
+        _prefix = workerId == WorkerLaunchSpec.InitWorkerId
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[init pid {ProcessId}] ")
+            : WorkerOutputPrefix.Format(workerId, ProcessId);
     }
 
     public int ProcessId { get; }

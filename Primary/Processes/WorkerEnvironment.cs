@@ -41,7 +41,35 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
 
+        if (InitSchedule.RunsAtStart(settings.Init.When))
+        {
+            environment[ClusterEnvironment.InitByPrimary] = "true";
+        }
+
         mode.AddWorkerEnvironment(environment);
+        return WithAppSettings(environment, workerCount, workerId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The environment of the init run (<c>Cluster:Init</c>): the app's own settings as a worker gets them, but no slot,
+    /// listener, management socket or heartbeat.
+    /// </summary>
+    public Dictionary<string, string> CreateInit()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ClusterEnvironment.PrimaryProcessId] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            [ClusterEnvironment.Role] = ClusterEnvironment.InitRole,
+            [ClusterEnvironment.InitByPrimary] = "true",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        };
+        return WithAppSettings(environment, workerCount: 1, instanceId: ClusterEnvironment.InitRole);
+    }
+
+    private Dictionary<string, string> WithAppSettings(Dictionary<string, string> environment, int workerCount, string instanceId)
+    {
+        var settings = options.Value;
 
         // A worker in Development shows its developer exception page (with the request's headers) and /health to
         // anyone on the public port. It runs in Development only when the settings ask for it by name, as the
@@ -75,7 +103,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
         // AppHost's row of the same name, "<primary>-worker-<id>".
         var workerServiceName = (Read("OTEL_SERVICE_NAME") is { Length: > 0 } primaryName ? primaryName : "cluster") + "-worker";
         environment["OTEL_SERVICE_NAME"] = workerServiceName;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(Read("OTEL_RESOURCE_ATTRIBUTES"), workerId.ToString(CultureInfo.InvariantCulture));
+        environment["OTEL_RESOURCE_ATTRIBUTES"] = WithInstanceId(Read("OTEL_RESOURCE_ATTRIBUTES"), instanceId);
 
         foreach (var (name, value) in settings.Environment)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
+using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed class ClusterOperations : IDisposable
     private readonly WorkerSlots _slots;
     private readonly WorkerProcesses _processes;
     private readonly ClusterTelemetry _telemetry;
+    private readonly ClusterInit _init;
     private readonly ILogger<ClusterSupervisor> _logger;
     private readonly SemaphoreSlim _operations = new(1, 1);
 
@@ -28,8 +30,10 @@ internal sealed class ClusterOperations : IDisposable
         WorkerProcesses processes,
         WorkerMonitor monitor,
         ClusterTelemetry telemetry,
+        ClusterInit init,
         ILogger<ClusterSupervisor> logger)
     {
+        _init = init;
         _options = options.Value;
         _supervisor = supervisor;
         _slots = slots;
@@ -71,6 +75,14 @@ internal sealed class ClusterOperations : IDisposable
             using var activity = _telemetry.StartEvent(SpanNames.Rollout);
             activity?.SetTag("cluster.workers", ids.Length);
             SupervisionLog.RolloutStarting(_logger, ids.Length);
+            if (_init.RunsBeforeRollouts && await RunInitAsync(cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
+            {
+                // Nothing replaced yet: the old workers keep serving.
+                var message = "rolling restart not started: " + init.DescribeInOneLine();
+                SupervisionLog.RolloutFailed(_logger, message);
+                return Complete(activity, new ClusterOperationResult(false, message));
+            }
+
             foreach (var id in ids)
             {
                 var result = await ReplaceAsync(id, "rolling restart", cancellationToken).ConfigureAwait(false);
@@ -158,6 +170,12 @@ internal sealed class ClusterOperations : IDisposable
         var reason = instance.FailureReason
             ?? (instance.Process.Exited.IsCompleted ? "exited before it was ready: " + await instance.Process.Exited.ConfigureAwait(false) : "stopped before it was ready");
         return string.Create(CultureInfo.InvariantCulture, $"worker {instance.WorkerId} (pid {instance.Process.ProcessId}) was not ready: {reason}");
+    }
+
+    private async Task<ClusterInitResult> RunInitAsync(CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _supervisor.Stopping);
+        return await _init.RunAsync("rollout", stopping.Token).ConfigureAwait(false);
     }
 
     /// <summary>Replaces a worker that reached a recycling limit, unless something else replaced it first.</summary>

@@ -1,4 +1,5 @@
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
@@ -37,6 +38,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.TryAddSingleton<WorkerMonitor>();
         services.TryAddSingleton<WorkerProcesses>();
         services.TryAddSingleton<ClusterSupervisor>();
+        services.TryAddSingleton<ClusterInit>();
         services.TryAddSingleton<ClusterOperations>();
         return services;
     }

@@ -10,6 +10,18 @@ public static class ClusterEnvironment
     /// <summary>The primary's process id: a worker on Linux checks that it is its parent when it asks to die with it.</summary>
     public const string PrimaryProcessId = "CLUSTER_PRIMARY_PID";
 
+    /// <summary>
+    /// <c>init</c> on the primary's one-time init run (<c>Cluster:Init:When</c>): the worker program started once, without a
+    /// slot, listener or management socket, before the workers (or a rollout); it does its one-time work and exits, 0 for success.
+    /// </summary>
+    public const string Role = "CLUSTER_ROLE";
+
+    /// <summary>The value of <see cref="Role"/> on the init run.</summary>
+    public const string InitRole = "init";
+
+    /// <summary><c>true</c> when the primary runs the init before the workers start, so a worker skips it.</summary>
+    public const string InitByPrimary = "CLUSTER_INIT_BY_PRIMARY";
+
     /// <summary>The worker's slot number, 1..N. Its presence means "running under a primary".</summary>
     public const string WorkerId = "CLUSTER_WORKER_ID";
 

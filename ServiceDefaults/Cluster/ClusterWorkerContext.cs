@@ -17,8 +17,17 @@ public sealed class ClusterWorkerContext
     /// <summary>This process's id.</summary>
     public int ProcessId { get; init; } = Environment.ProcessId;
 
-    /// <summary>Whether a primary started this process.</summary>
+    /// <summary>Whether a primary started this process as one of its workers (not as its init run).</summary>
     public bool IsUnderPrimary => WorkerId > 0;
+
+    /// <summary>
+    /// Whether the primary started this process as its one-time init run (<c>Cluster:Init:When</c>): it must do the
+    /// app's one-time work (migrations, schema set-up) and exit, without serving. See <c>RunClusterInitAsync</c>.
+    /// </summary>
+    public bool IsInit { get; init; }
+
+    /// <summary>Whether the primary runs the init itself before starting workers, so a worker must not run it again.</summary>
+    public bool InitByPrimary { get; init; }
 
     /// <summary>The process id of the primary that started this worker; 0 when alone or not told.</summary>
     public int PrimaryProcessId { get; init; }
@@ -69,6 +78,17 @@ public sealed class ClusterWorkerContext
         read ??= Environment.GetEnvironmentVariable;
         var workerId = ParseInt(read(ClusterEnvironment.WorkerId));
         var faultInjection = IsTrue(read(ClusterEnvironment.FaultInjection));
+        if (string.Equals(read(ClusterEnvironment.Role), ClusterEnvironment.InitRole, StringComparison.Ordinal))
+        {
+            return new ClusterWorkerContext
+            {
+                IsInit = true,
+                InitByPrimary = true,
+                PrimaryProcessId = ParseInt(read(ClusterEnvironment.PrimaryProcessId)),
+                FaultInjection = faultInjection,
+            };
+        }
+
         if (workerId <= 0)
         {
             return new ClusterWorkerContext { FaultInjection = faultInjection };
@@ -85,6 +105,7 @@ public sealed class ClusterWorkerContext
             WorkerId = workerId,
             Generation = generation,
             PrimaryProcessId = ParseInt(read(ClusterEnvironment.PrimaryProcessId)),
+            InitByPrimary = IsTrue(read(ClusterEnvironment.InitByPrimary)),
             Mode = read(ClusterEnvironment.Mode) ?? "",
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),

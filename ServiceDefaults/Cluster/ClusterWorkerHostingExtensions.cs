@@ -32,6 +32,14 @@ public static class ClusterWorkerHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddTransient<IStartupFilter, ClusterWorkerStartupFilter>();
 
+        if (context.IsInit)
+        {
+            // The init run dies with its primary too, but has no slot: no listener, management socket or heartbeat.
+            ParentDeathSignal.Arm(context);
+            builder.Services.AddHostedService<ClusterInitRoleGuard>();
+            return builder;
+        }
+
         if (!context.IsUnderPrimary)
         {
             return builder;

@@ -27,7 +27,7 @@ internal static class ParentDeathSignal
         // A parent that is not the primary but a wrapper that did not exec is fine while the primary lives.
         if (getppid() != context.PrimaryProcessId && kill(context.PrimaryProcessId, 0) != 0 && Marshal.GetLastPInvokeError() == NoSuchProcess)
         {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worker {context.WorkerId}: primary {context.PrimaryProcessId} is gone before the worker started; exiting."));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(context.IsInit ? "Init" : "Worker " + context.WorkerId)}: primary {context.PrimaryProcessId} is gone before the worker started; exiting."));
             Environment.Exit(1);
         }
     }

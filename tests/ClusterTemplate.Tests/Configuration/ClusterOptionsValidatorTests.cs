@@ -15,6 +15,8 @@ public sealed class ClusterOptionsValidatorTests
         { o => o.LoadBalancing = "Sticky", "Cluster:LoadBalancing must be PowerOfTwoChoices, LeastRequests, RoundRobin, Random, FirstAlphabetical (got 'Sticky')." },
         { o => o.DrainTimeout = TimeSpan.Zero, "Cluster:DrainTimeout must be a positive time span such as 00:00:30 (got '00:00:00')." },
         { o => o.DeregistrationDelay = TimeSpan.FromSeconds(-1), "Cluster:DeregistrationDelay must be a time span of zero or more, such as 00:00:00.200 (got '-00:00:01')." },
+        { o => o.Init.When = "always", "Cluster:Init:When must be never, start or every-rollout (got 'always')." },
+        { o => o.Init.Timeout = TimeSpan.Zero, "Cluster:Init:Timeout must be a positive time span such as 00:05:00 (got '00:00:00')." },
         { o => o.Restart.Factor = 0.5, "Cluster:Restart:Factor must be a number of 1 or more (got '0.5')." },
         { o => o.Restart.MaxDelay = TimeSpan.FromMilliseconds(50), "Cluster:Restart:MaxDelay must be a time span no shorter than Cluster:Restart:BaseDelay (got '00:00:00.0500000')." },
         { o => o.Restart.CrashLoopMaxRestarts = 0, "Cluster:Restart:CrashLoopMaxRestarts must be a whole number of 1 or more (got '0')." },

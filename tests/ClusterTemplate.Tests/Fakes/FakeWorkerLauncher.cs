@@ -32,7 +32,12 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher, I
         var process = new FakeWorkerProcess(Interlocked.Increment(ref _nextProcessId), spec);
         OnStart?.Invoke(process);
         _bySocket[spec.ManagementSocketPath] = process;
-        _byHeartbeat[spec.Environment[ClusterEnvironment.HeartbeatFile]] = process;
+        if (spec.Environment.TryGetValue(ClusterEnvironment.HeartbeatFile, out var heartbeat))
+        {
+            // The init run has none.
+            _byHeartbeat[heartbeat] = process;
+        }
+
         _started.Enqueue(process);
         return process;
     }

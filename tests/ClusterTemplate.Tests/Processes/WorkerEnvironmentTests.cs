@@ -40,6 +40,35 @@ public class WorkerEnvironmentTests
     }
 
     [Fact]
+    public void Hands_the_init_run_the_apps_settings_and_the_init_role_but_no_slot_listener_or_socket()
+    {
+        var options = new ClusterOptions { Mode = "reuseport", Environment = { ["ConnectionStrings__Db"] = "Data Source=app.db" }, Init = { When = InitSchedule.Start } };
+
+        var environment = Create(options, _ => null).CreateInit();
+
+        Assert.Equal(ClusterEnvironment.InitRole, environment[ClusterEnvironment.Role]);
+        Assert.Equal("true", environment[ClusterEnvironment.InitByPrimary]);
+        Assert.Equal(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), environment[ClusterEnvironment.PrimaryProcessId]);
+        Assert.Equal("Data Source=app.db", environment["ConnectionStrings__Db"]);
+        Assert.Equal("Production", environment["ASPNETCORE_ENVIRONMENT"]);
+        Assert.Equal("service.instance.id=init", environment["OTEL_RESOURCE_ATTRIBUTES"]);
+        Assert.All(
+            [ClusterEnvironment.WorkerId, ClusterEnvironment.Mode, ClusterEnvironment.Port, ClusterEnvironment.ManagementSocket, ClusterEnvironment.HeartbeatFile],
+            name => Assert.False(environment.ContainsKey(name), name));
+    }
+
+    [Theory]
+    [InlineData(InitSchedule.Never, false)]
+    [InlineData(InitSchedule.Start, true)]
+    [InlineData(InitSchedule.EveryRollout, true)]
+    public void Tells_workers_whether_the_primary_ran_the_init(string when, bool initByPrimary)
+    {
+        var environment = Create(new ClusterOptions { Mode = "reuseport", Init = { When = when } }, _ => null).Create(workerCount: 1, workerId: 1, generation: 1, "/s", "/h");
+
+        Assert.Equal(initByPrimary, environment.ContainsKey(ClusterEnvironment.InitByPrimary));
+    }
+
+    [Fact]
     public void Leaves_the_processor_count_to_the_user_when_they_set_it()
     {
         var environment = Create(new ClusterOptions(), name => name == "DOTNET_PROCESSOR_COUNT" ? "8" : null).Create(workerCount: 1, workerId: 1, generation: 1, "/s", "/h");

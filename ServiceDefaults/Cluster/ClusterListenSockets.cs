@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;

@@ -1,3 +1,4 @@
+using System;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Connections;
@@ -47,6 +48,10 @@ public static class ClusterWorkerHostingExtensions
 
         // First: from here on the worker dies with its primary, however hung it gets later.
         ParentDeathSignal.Arm(context);
+
+        // The management socket's readiness probe runs the app's health checks: there must be a HealthCheckService
+        // even when AddClusterWorker() is called alone, next to service defaults of the app's own.
+        builder.Services.AddHealthChecks();
 
         if (context.FaultNeverReady)
         {

@@ -1,4 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.Extensions.Hosting;
 

@@ -1,3 +1,5 @@
+using System;
+
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
 /// <summary>

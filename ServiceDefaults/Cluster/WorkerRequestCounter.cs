@@ -1,3 +1,5 @@
+using System.Threading;
+
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
 /// <summary>Counts the public requests this worker has served; the primary reads it for status and recycling.</summary>

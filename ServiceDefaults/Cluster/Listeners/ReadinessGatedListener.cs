@@ -1,4 +1,7 @@
+using System;
 using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;

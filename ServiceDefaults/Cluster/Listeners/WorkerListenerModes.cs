@@ -1,3 +1,6 @@
+using System;
+using System.Linq;
+
 namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
 /// <summary>The worker sides of the listener modes, found by name.</summary>

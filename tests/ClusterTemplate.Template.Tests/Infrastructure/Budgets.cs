@@ -20,4 +20,10 @@ internal static class Budgets
 
     /// <summary>From SIGTERM to the primary until it and its workers have exited.</summary>
     public static readonly TimeSpan ClusterStop = TimeSpan.FromSeconds(45);
+
+    /// <summary>From the first request until every worker has answered one, each on a new connection.</summary>
+    public static readonly TimeSpan EveryWorkerServes = TimeSpan.FromSeconds(30);
+
+    /// <summary>A rolling restart of a small cluster, from the command until it reports done.</summary>
+    public static readonly TimeSpan RollingRestart = TimeSpan.FromMinutes(2);
 }

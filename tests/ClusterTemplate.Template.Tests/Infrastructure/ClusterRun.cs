@@ -50,16 +50,30 @@ internal sealed class ClusterRun : IAsyncDisposable
     }
 
     /// <summary>Starts the primary in its output folder (its content root) with its runtime folder under <paramref name="runtimeDirectory"/>.</summary>
-    public static ClusterRun Start(GeneratedSolution solution, string runtimeDirectory)
+    public static ClusterRun Start(GeneratedSolution solution, string runtimeDirectory) =>
+        Start(solution.PrimaryAssembly, solution.PrimaryOutputFolder, runtimeDirectory, []);
+
+    /// <summary>
+    /// Starts <c>dotnet <paramref name="primaryAssembly"/> <paramref name="arguments"/></c> in <paramref name="workingDirectory"/>
+    /// (which its workers inherit) with its runtime folder under <paramref name="runtimeDirectory"/>.
+    /// </summary>
+    public static ClusterRun Start(string primaryAssembly, string workingDirectory, string runtimeDirectory, IReadOnlyList<string> arguments)
     {
-        var startInfo = DotnetCli.CreateStartInfo([solution.PrimaryAssembly], solution.PrimaryOutputFolder);
+        var startInfo = DotnetCli.CreateStartInfo([primaryAssembly, .. arguments], workingDirectory);
         startInfo.Environment["Cluster__RuntimeDirectory"] = runtimeDirectory;
         var primary = Process.Start(startInfo) ?? throw new InvalidOperationException("The primary did not start.");
         return new ClusterRun(primary, Path.Combine(runtimeDirectory, "control.sock"));
     }
 
     /// <summary>Polls the control socket until <paramref name="workers"/> workers are running and healthy.</summary>
-    public async Task<ClusterStatusReport> WaitForHealthyWorkersAsync(int workers, TimeSpan timeout)
+    public Task<ClusterStatusReport> WaitForHealthyWorkersAsync(int workers, TimeSpan timeout) =>
+        WaitForAsync(status => status.Workers.Count == workers && status.Workers.All(worker => worker.State == "Running" && worker.Healthy), $"{workers} healthy workers", timeout);
+
+    /// <summary>Polls the control socket until <paramref name="workers"/> workers are running, healthy and ready (taking traffic).</summary>
+    public Task<ClusterStatusReport> WaitForReadyWorkersAsync(int workers, TimeSpan timeout) =>
+        WaitForAsync(status => status.Workers.Count == workers && status.Workers.All(worker => worker.State == "Running" && worker.Healthy && worker.Ready), $"{workers} ready workers", timeout);
+
+    private async Task<ClusterStatusReport> WaitForAsync(Func<ClusterStatusReport, bool> condition, string what, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         ClusterStatusReport? last = null;
@@ -70,7 +84,7 @@ internal sealed class ClusterRun : IAsyncDisposable
             if (last is not null)
             {
                 _workerProcessIds.UnionWith(last.Workers.Select(worker => worker.ProcessId).Where(pid => pid > 0));
-                if (last.Workers.Count == workers && last.Workers.All(worker => worker.State == "Running" && worker.Healthy))
+                if (condition(last))
                 {
                     return last;
                 }
@@ -82,7 +96,7 @@ internal sealed class ClusterRun : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No {workers} healthy workers within {timeout}; last status: {JsonSerializer.Serialize(last, Json)}{Environment.NewLine}{Log}");
+                throw new TimeoutException($"No {what} within {timeout}; last status: {JsonSerializer.Serialize(last, Json)}{Environment.NewLine}{Log}");
             }
         }
     }
@@ -96,7 +110,14 @@ internal sealed class ClusterRun : IAsyncDisposable
         Assert.True(_primary.ExitCode == 0, $"The primary exited with code {_primary.ExitCode} on SIGTERM:{Environment.NewLine}{Log}");
         while (_workerProcessIds.Any(IsRunning))
         {
-            await Task.Delay(PollInterval, deadline.Token);
+            try
+            {
+                await Task.Delay(PollInterval, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Workers still running {timeout} after SIGTERM to the primary: {string.Join(", ", _workerProcessIds.Where(IsRunning))}");
+            }
         }
     }
 

@@ -4,4 +4,4 @@ namespace ClusterTemplate.Template.Tests.Infrastructure;
 internal sealed record ClusterStatusReport(int ProcessId, int Port, string Mode, IReadOnlyList<WorkerStatusReport> Workers);
 
 /// <summary>One worker in <see cref="ClusterStatusReport"/>.</summary>
-internal sealed record WorkerStatusReport(int WorkerId, int ProcessId, string State, bool Healthy);
+internal sealed record WorkerStatusReport(int WorkerId, int ProcessId, string State, bool Healthy, bool Ready);

@@ -1,5 +1,3 @@
-using System.Security;
-
 namespace ClusterTemplate.Template.Tests.Infrastructure;
 
 /// <summary>
@@ -21,15 +19,8 @@ internal sealed class ExistingAppHost(string directory)
     /// </summary>
     public void Write(string feed, string sdk, string aspireVersion, IEnumerable<string> projectLines, string programLine)
     {
+        IsolatedFolder.Prepare(directory, feed);
         Directory.CreateDirectory(Path.GetDirectoryName(ProjectPath)!);
-
-        // Nothing of a folder above (there should be none in the temp folder) may set the build up.
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.WriteAllText(Path.Combine(directory, name), "<Project />\n");
-        }
-
-        File.WriteAllText(Path.Combine(directory, "NuGet.config"), NuGetConfig(feed));
         File.WriteAllText(ProjectPath, $"""
             <Project Sdk="{sdk}">
 
@@ -67,32 +58,4 @@ internal sealed class ExistingAppHost(string directory)
             ["build", ProjectPath, "-m:1", "-nodeReuse:false", "--disable-build-servers", "-nologo", "-clp:ErrorsOnly;Summary"],
             directory,
             Budgets.Build);
-
-    /// <summary>
-    /// The feed and nuget.org. Packages that the machine's package folder lacks (the ones the test packed) restore
-    /// into a folder of this AppHost's own; the rest are taken from the machine's, without a download.
-    /// </summary>
-    private static string NuGetConfig(string feed) => $"""
-        <?xml version="1.0" encoding="utf-8"?>
-        <configuration>
-          <config>
-            <add key="globalPackagesFolder" value="packages" />
-          </config>
-          <fallbackPackageFolders>
-            <clear />
-            <add key="machine" value="{SecurityElement.Escape(MachinePackagesFolder)}" />
-          </fallbackPackageFolders>
-          <packageSources>
-            <clear />
-            <add key="local" value="{SecurityElement.Escape(feed)}" />
-            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-          </packageSources>
-        </configuration>
-
-        """;
-
-    private static string MachinePackagesFolder =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

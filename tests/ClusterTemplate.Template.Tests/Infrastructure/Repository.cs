@@ -6,7 +6,7 @@ internal static class Repository
     /// <summary>The folder holding <c>.template.config/template.json</c>, found upwards from the test binaries.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The template package project; packing it also packs <see cref="HostingProject"/> next to it.</summary>
+    /// <summary>The template package project; packing it also packs <see cref="HostingProject"/> and <see cref="ServiceDefaultsProject"/> next to it.</summary>
     public static string PackageProject => Path.Combine(Root, "pack", "ClusterTemplate.Templates.csproj");
 
     /// <summary>The package id of <see cref="PackageProject"/>.</summary>
@@ -18,8 +18,21 @@ internal static class Repository
     /// <summary>The package id of <see cref="HostingProject"/>.</summary>
     public const string HostingPackageId = "ClusterTemplate.Hosting";
 
+    /// <summary>The worker library: <c>AddServiceDefaults()</c>, packed by <see cref="PackageProject"/> next to it.</summary>
+    public static string ServiceDefaultsProject => Path.Combine(Root, "ServiceDefaults", "ClusterTemplate.ServiceDefaults.csproj");
+
+    /// <summary>The package id of <see cref="ServiceDefaultsProject"/>.</summary>
+    public const string ServiceDefaultsPackageId = "ClusterTemplate.ServiceDefaults";
+
     /// <summary>The cluster's primary, the project an AppHost runs.</summary>
     public static string PrimaryProject => Path.Combine(Root, "Primary", "ClusterTemplate.Primary.csproj");
+
+    /// <summary>
+    /// The primary's assembly in its build output, built with this test project (a project reference) in the same
+    /// configuration: the folder above the test binaries' <c>net10.0</c> is named after it.
+    /// </summary>
+    public static string PrimaryAssembly => Path.Combine(
+        Root, "Primary", "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0", "ClusterTemplate.Primary.dll");
 
     /// <summary>The template's <c>sourceName</c>: every occurrence is renamed after <c>-n</c>.</summary>
     public const string SourceName = "ClusterTemplate";

@@ -32,6 +32,10 @@ internal sealed class TemplateHive : IDisposable
     public Task<CommandResult> NewAsync(params string[] arguments) =>
         RunAsync(["new", ShortName, .. arguments]);
 
+    /// <summary><c>dotnet new &lt;short name&gt; &lt;arguments&gt;</c> for any template this hive sees, the SDK's own (<c>webapi</c>) included.</summary>
+    public Task<CommandResult> NewFromAsync(string shortName, params string[] arguments) =>
+        RunAsync(["new", shortName, .. arguments]);
+
     public void Dispose() => _folder.Dispose();
 
     private Task<CommandResult> RunAsync(string[] arguments) =>

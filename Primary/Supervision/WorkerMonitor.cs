@@ -83,16 +83,22 @@ internal sealed class WorkerMonitor(
     private async Task<bool> WaitUntilReadyAsync(WorkerInstance instance, CancellationToken token)
     {
         var deadline = time.GetUtcNow() + _options.Health.StartupTimeout;
+        var answered = false;
         while (!instance.Process.Exited.IsCompleted)
         {
-            if (await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false) == true)
+            var ready = await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false);
+            if (ready == true)
             {
                 return true;
             }
 
+            answered |= ready.HasValue;
             if (time.GetUtcNow() >= deadline)
             {
-                var reason = $"not ready within {_options.Health.StartupTimeout.TotalSeconds:0.#} s";
+                // An app that never answered at all is almost always one that does not call AddServiceDefaults().
+                var reason = $"not ready within {_options.Health.StartupTimeout.TotalSeconds:0.#} s" + (answered
+                    ? ": its readiness checks did not pass"
+                    : ": it never answered on its management socket; does the app call builder.AddServiceDefaults() (or builder.AddClusterWorker())?");
                 instance.MarkFailed(reason);
                 instance.SetReady(false);
                 instance.StartActivity?.SetStatus(ActivityStatusCode.Error, reason).Stop();

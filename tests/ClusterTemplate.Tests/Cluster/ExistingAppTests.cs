@@ -77,6 +77,17 @@ public sealed class ExistingAppTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(missing));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_worker_program_that_never_answers_its_probes_is_told_which_call_is_missing()
+    {
+        // A program that runs but never wires the cluster: what an app without AddServiceDefaults() looks like to the primary.
+        using var script = WorkerScript.Create("exec sleep 600");
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "reuseport", "--worker-path", script.Path, "--Cluster:Health:StartupTimeout=00:00:02");
+
+        await primary.WaitForOutputAsync("does the app call builder.AddServiceDefaults()", TimeSpan.FromSeconds(30));
+    }
+
     private sealed record Where(string WorkingDirectory, string ContentRootPath, string? Greeting);
 
     private static string AppPath => typeof(ExistingAppTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

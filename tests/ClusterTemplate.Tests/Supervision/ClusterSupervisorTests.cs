@@ -338,7 +338,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         var result = await scale;
 
         Assert.False(result.Succeeded);
-        Assert.Equal($"scaled from 1 to 2 workers, but worker 2 (pid {_launcher.Started[1].ProcessId}) was not ready: not ready within 5 s", result.Message);
+        Assert.Equal($"scaled from 1 to 2 workers, but worker 2 (pid {_launcher.Started[1].ProcessId}) was not ready: not ready within 5 s: its readiness checks did not pass", result.Message);
         Assert.InRange(_time.GetUtcNow() - asked, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
     }
 

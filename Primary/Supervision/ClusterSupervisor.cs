@@ -23,7 +23,10 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     private readonly ClusterTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterSupervisor> _logger;
+    private readonly SupervisorHeartbeat _heartbeat;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _drained = new();
+    private Task _heartbeatLoop = Task.CompletedTask;
 
     public ClusterSupervisor(
         IOptions<ClusterOptions> options,
@@ -32,9 +35,11 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
         WorkerProcesses processes,
         ClusterEvents events,
         ClusterTelemetry telemetry,
+        SupervisorHeartbeat heartbeat,
         TimeProvider timeProvider,
         ILogger<ClusterSupervisor> logger)
     {
+        _heartbeat = heartbeat;
         _options = options.Value;
         _mode = modes.Current;
         _slots = slots;
@@ -57,6 +62,10 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
     {
         _mode.Start();
         _events.Raised += OnWorkerEvent;
+
+        // Ticks through the drain too: a primary that drains its workers is alive.
+        _heartbeat.Tick();
+        _heartbeatLoop = DetachedTask.Run(() => _heartbeat.RunAsync(_drained.Token));
         var origin = string.IsNullOrWhiteSpace(_options.Mode) ? "the default on this platform" : "set by Cluster:Mode";
         SupervisionLog.PrimaryRunning(_logger, Environment.ProcessId, _options.Workers, _options.Port, _mode.Name, origin + ": " + _mode.Description);
         Resize(_options.Workers);
@@ -74,10 +83,16 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
         await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
         await Task.WhenAll(slots.Select(slot => slot.Loop)).ConfigureAwait(false);
         _events.Raised -= OnWorkerEvent;
+        await _drained.CancelAsync().ConfigureAwait(false);
+        await _heartbeatLoop.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _shutdown.Dispose();
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        _drained.Dispose();
+    }
 
     /// <summary>
     /// Makes the cluster <paramref name="count"/> slots long: new slots start their workers (see

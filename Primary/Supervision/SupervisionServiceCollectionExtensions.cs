@@ -37,6 +37,7 @@ internal static class SupervisionServiceCollectionExtensions
         services.TryAddSingleton<WorkerSlots>();
         services.TryAddSingleton<WorkerMonitor>();
         services.TryAddSingleton<WorkerProcesses>();
+        services.TryAddSingleton<SupervisorHeartbeat>();
         services.TryAddSingleton<ClusterSupervisor>();
         services.TryAddSingleton<ClusterInit>();
         services.TryAddSingleton<ClusterOperations>();

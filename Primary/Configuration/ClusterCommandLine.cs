@@ -15,6 +15,7 @@ public static class ClusterCommandLine
         ["--drain-timeout"] = "Cluster:DrainTimeout",
         ["--init"] = "Cluster:Init:When",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",
+        ["--health-endpoint"] = "Cluster:HealthEndpoint",
     };
 
     /// <summary>

@@ -95,6 +95,13 @@ public sealed class ClusterOptions
     /// </summary>
     public bool EchoWorkerOutput { get; set; } = true;
 
+    /// <summary>
+    /// A TCP address on which the primary serves <c>/healthz</c> and <c>/readyz</c> (and nothing else) for load
+    /// balancers and orchestrators: <c>http://127.0.0.1:8081</c>, <c>http://*:8081</c>. Defaults to none: the probes
+    /// are then served on the control socket only.
+    /// </summary>
+    public string? HealthEndpoint { get; set; }
+
     /// <summary>The one-time init run before the workers start (migrations, schema set-up).</summary>
     public InitOptions Init { get; set; } = new();
 

@@ -17,6 +17,14 @@ internal static class ClusterSettingRules
     public static readonly SettingRule DrainTimeout = new(
         "Cluster:DrainTimeout", "a positive time span such as 00:00:30", o => o.DrainTimeout, o => o.DrainTimeout > TimeSpan.Zero);
 
+    /// <summary>The TCP address of the primary's probes, also a short switch.</summary>
+    public static readonly SettingRule HealthEndpoint = new(
+        "Cluster:HealthEndpoint", HealthEndpointAddress.AcceptedValues, o => o.HealthEndpoint, o => HealthEndpointAddress.IsValid(o.HealthEndpoint, o.Port));
+
+    /// <summary>The readiness threshold of the primary's <c>/readyz</c>.</summary>
+    public static readonly SettingRule MinReadyWorkers = new(
+        "Cluster:Health:MinReadyWorkers", "a whole number in 1..Cluster:Workers", o => o.Health.MinReadyWorkers, o => o.Health.MinReadyWorkers >= 1 && o.Health.MinReadyWorkers <= o.Workers);
+
     /// <summary>Every rule, in the order their errors are reported.</summary>
     public static readonly IReadOnlyList<SettingRule> All =
     [
@@ -43,6 +51,8 @@ internal static class ClusterSettingRules
         new("Cluster:Health:Timeout", "a positive time span such as 00:00:02", o => o.Health.Timeout, o => o.Health.Timeout > TimeSpan.Zero),
         new("Cluster:Health:LivenessTimeout", "a time span of at least 00:00:00.500", o => o.Health.LivenessTimeout, o => o.Health.LivenessTimeout >= TimeSpan.FromMilliseconds(500)),
         new("Cluster:Health:StartupTimeout", "a positive time span such as 00:00:30", o => o.Health.StartupTimeout, o => o.Health.StartupTimeout > TimeSpan.Zero),
+        MinReadyWorkers,
+        HealthEndpoint,
     ];
 
     /// <summary>The rule of a setting, by its path (case-insensitive).</summary>

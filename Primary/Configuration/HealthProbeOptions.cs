@@ -21,4 +21,10 @@ public sealed class HealthProbeOptions
 
     /// <summary>Time a worker that did not get ready, or a replacement given up, gets between SIGTERM and SIGKILL. Defaults to 5 s.</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The primary's <c>/readyz</c> passes while at least this many workers are ready (or every worker, when the
+    /// cluster was scaled below it) and the primary is not stopping. Defaults to 1.
+    /// </summary>
+    public int MinReadyWorkers { get; set; } = 1;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Probes;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.ServiceDefaults.Cluster;
@@ -19,6 +20,7 @@ public static class ControlApi
     public static IEndpointRouteBuilder MapClusterControl(this IEndpointRouteBuilder app)
     {
         var endpoints = app.MapGroup("").WithMetadata(ControlEndpointMetadata.Instance);
+        endpoints.MapClusterProbes();
         endpoints.MapGet(ControlRoutes.Status, (ClusterSupervisor supervisor, ListenerModeSelector modes, IOptions<ClusterOptions> options) =>
             new ClusterStatus(Environment.ProcessId, options.Value.Port, modes.Current.Name, supervisor.GetWorkers()));
 

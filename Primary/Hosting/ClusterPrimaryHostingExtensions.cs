@@ -4,6 +4,7 @@ using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Probes;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.Primary.Supervision;
@@ -32,6 +33,7 @@ public static class ClusterPrimaryHostingExtensions
         // The primary is not a worker: telemetry and health checks, without the worker-side cluster wiring.
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.Services.AddClusterProbes();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ClusterTelemetry.Name));
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ClusterTelemetry.Name));
 
@@ -67,6 +69,9 @@ public static class ClusterPrimaryHostingExtensions
         });
 
         services.AddClusterSupervision();
+
+        // First, so that it stops last: /readyz answers 503 on the health endpoint while the workers drain.
+        services.AddHostedService<HealthEndpointServer>();
 
         // Before the supervisor: the workers start only once the init (Cluster:Init:When) has exited with 0.
         services.AddHostedService<ClusterInitAtStart>();

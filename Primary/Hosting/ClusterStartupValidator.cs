@@ -68,6 +68,11 @@ internal sealed class ClusterStartupValidator(IServiceProvider services, WorkerP
             failures.Add($"Cluster:Port {options.Port} is already taken by another program; choose a free port (1..65535) or stop that program.");
         }
 
+        if (settingsHold && HealthEndpointAddress.Parse(options.HealthEndpoint) is { } health && PortAvailability.IsTaken(health.Port))
+        {
+            failures.Add($"Cluster:HealthEndpoint port {health.Port} is already taken by another program; choose a free port or stop that program.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -28,6 +28,12 @@ public static class ControlRoutes
     /// <summary>POST <c>/control/workers/{id}/restart</c>: replace one worker.</summary>
     public const string RestartWorker = "/control/workers/{id:int}/restart";
 
+    /// <summary>GET: liveness of the primary and its supervision (200 or 503, a short JSON body); also on <c>Cluster:HealthEndpoint</c>.</summary>
+    public const string Liveness = "/healthz";
+
+    /// <summary>GET: readiness, enough workers ready and the primary not stopping (200 or 503, a short JSON body); also on <c>Cluster:HealthEndpoint</c>.</summary>
+    public const string Readiness = "/readyz";
+
     /// <summary>The <see cref="Scale"/> path for <paramref name="count"/> workers.</summary>
     public static string ScaleTo(int count) => string.Create(CultureInfo.InvariantCulture, $"/control/scale/{count}");
 

@@ -19,6 +19,9 @@ internal static class PrimaryCommandLine
     /// <summary>A command's switches: where the running primary is.</summary>
     private static readonly string[] s_commandSwitches = ["--port", "--runtime-directory"];
 
+    /// <summary><c>status --json</c>: the status as the control API answers it, for scripts. A flag, which the scanner has no form for.</summary>
+    public const string JsonFlag = "--json";
+
     /// <summary>Does what <paramref name="args"/> ask unless it is to run a cluster; returns the exit code, or <see langword="null"/> to run one.</summary>
     public static async Task<int?> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
@@ -68,7 +71,8 @@ internal static class PrimaryCommandLine
             return await FailAsync(error, UnknownCommand(name));
         }
 
-        var scan = SwitchScanner.Scan(args, s_commandSwitches);
+        var json = verb == ControlVerb.Status && args.Contains(JsonFlag, StringComparer.OrdinalIgnoreCase);
+        var scan = SwitchScanner.Scan(json ? [.. args.Where(arg => !arg.Equals(JsonFlag, StringComparison.OrdinalIgnoreCase))] : args, s_commandSwitches);
         if (scan.Help || scan.Version)
         {
             await output.WriteAsync(scan.Help ? UsageText.For(verb) : UsageText.Version + Environment.NewLine);
@@ -94,7 +98,7 @@ internal static class PrimaryCommandLine
         }
 
         return await ReadSettingsAsync(scan.Switches, error) is { } settings
-            ? await ControlCommandLine.RunAsync(verb, argument, settings, portGiven: scan.Switches.Count > 0, output, error)
+            ? await ControlCommandLine.RunAsync(verb, argument, settings, portGiven: scan.Switches.Count > 0, output, error, json)
             : 2;
     }
 

@@ -42,6 +42,7 @@ internal static class UsageText
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),
                 ("--init <when>", $"Cluster:Init:When, {InitSchedule.AcceptedValues}: run the worker program once (CLUSTER_ROLE=init) before the workers"),
                 ("--runtime-directory <path>", "Cluster:RuntimeDirectory, the folder of the control and management sockets"),
+                ("--health-endpoint <url>", $"Cluster:HealthEndpoint, /healthz and /readyz on TCP: {ClusterSettingRules.HealthEndpoint.Accepted}"),
                 ("--environment <name>", "the primary's environment (default: Production)"),
                 ("--Cluster:<setting>=<value>", "any setting, such as --Cluster:Health:Interval=00:00:05 (README.md, Settings)"),
                 ("--<section>:<key>=<value>", "any other configuration, such as --Logging:LogLevel:Default=Debug"),
@@ -58,7 +59,8 @@ internal static class UsageText
     public static string For(ControlVerb verb)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Usage: {s_program} {verb.Synopsis} [--port <port>] [--runtime-directory <path>]")
+        var json = verb == ControlVerb.Status ? $" [{PrimaryCommandLine.JsonFlag}]" : "";
+        text.AppendLine($"Usage: {s_program} {verb.Synopsis}{json} [--port <port>] [--runtime-directory <path>]")
             .AppendLine()
             .AppendLine(char.ToUpperInvariant(verb.Summary[0]) + verb.Summary[1..] + ".")
             .AppendLine()
@@ -68,6 +70,7 @@ internal static class UsageText
             [
                 ("--port <port>", $"the running primary's Cluster:Port (default: the configured one, else {ClusterOptions.DefaultPort}; with none running there, the only primary of yours that runs)"),
                 ("--runtime-directory <path>", "its Cluster:RuntimeDirectory, if it was started with one"),
+                .. verb == ControlVerb.Status ? [(PrimaryCommandLine.JsonFlag, "print the status as JSON (the control API's answer), for scripts")] : Array.Empty<(string, string)>(),
                 ("-h, --help", "show this help"),
             ]);
         return text.AppendLine()

@@ -17,9 +17,10 @@ public static class ControlCommandLine
     /// <summary>
     /// Runs one command, already parsed, against the primary the <paramref name="settings"/> point at; returns the
     /// process exit code (0 done, 1 failed or no primary, 2 bad usage). <paramref name="portGiven"/>: the command line
-    /// named the primary (<c>--port</c> or <c>--runtime-directory</c>), so no other is looked for.
+    /// named the primary (<c>--port</c> or <c>--runtime-directory</c>), so no other is looked for. <paramref name="json"/>:
+    /// <c>status</c> prints the <see cref="ClusterStatus"/> as JSON instead of the table.
     /// </summary>
-    internal static async Task<int> RunAsync(ControlVerb verb, int argument, IConfiguration settings, bool portGiven, TextWriter output, TextWriter error)
+    internal static async Task<int> RunAsync(ControlVerb verb, int argument, IConfiguration settings, bool portGiven, TextWriter output, TextWriter error, bool json = false)
     {
         if (!int.TryParse(settings["Cluster:Port"] ?? ClusterOptions.DefaultPort.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
@@ -49,7 +50,9 @@ public static class ControlCommandLine
             if (verb == ControlVerb.Status)
             {
                 var status = await client.GetFromJsonAsync<ClusterStatus>(verb.Route(argument), ControlJson.Options);
-                await output.WriteAsync(WorkerTableFormatter.Format(status!, DateTimeOffset.UtcNow));
+                await output.WriteAsync(json
+                    ? JsonSerializer.Serialize(status, ControlJson.Options) + Environment.NewLine
+                    : WorkerTableFormatter.Format(status!, DateTimeOffset.UtcNow));
                 return 0;
             }
 

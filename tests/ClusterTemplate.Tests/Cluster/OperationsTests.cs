@@ -50,6 +50,22 @@ public sealed class OperationsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_status_command_prints_json_for_scripts()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 2, "reuseport");
+        var workers = await primary.WaitForRunningAsync(2);
+
+        var status = await ClientAsync(primary, "status", "--json");
+
+        Assert.Equal((0, ""), (status.ExitCode, status.StandardError));
+        var parsed = System.Text.Json.JsonSerializer.Deserialize<ClusterStatus>(status.StandardOutput, ControlJson.Options);
+        Assert.NotNull(parsed);
+        Assert.Equal((primary.Process.Id, primary.Port, "reuseport"), (parsed.ProcessId, parsed.Port, parsed.Mode));
+        Assert.Equal(workers.Select(w => w.ProcessId).Order(), parsed.Workers.Select(w => w.ProcessId).Order());
+        Assert.All(parsed.Workers, w => Assert.True(w is { State: WorkerState.Running, Ready: true }));
+    }
+
+    [Fact]
     public async Task The_command_line_client_says_so_when_no_primary_runs()
     {
         var port = FreePort.Next().ToString(CultureInfo.InvariantCulture);

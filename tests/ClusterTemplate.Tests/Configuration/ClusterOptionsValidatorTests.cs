@@ -23,6 +23,10 @@ public sealed class ClusterOptionsValidatorTests
         { o => o.Recycle.MaxRequests = -1, "Cluster:Recycle:MaxRequests must be a whole number of 0 (off) or more (got '-1')." },
         { o => o.Health.Interval = TimeSpan.Zero, "Cluster:Health:Interval must be a positive time span such as 00:00:02 (got '00:00:00')." },
         { o => o.Health.LivenessTimeout = TimeSpan.FromMilliseconds(100), "Cluster:Health:LivenessTimeout must be a time span of at least 00:00:00.500 (got '00:00:00.1000000')." },
+        { o => (o.Workers, o.Health.MinReadyWorkers) = (2, 3), "Cluster:Health:MinReadyWorkers must be a whole number in 1..Cluster:Workers (got '3')." },
+        { o => o.Health.MinReadyWorkers = 0, "Cluster:Health:MinReadyWorkers must be a whole number in 1..Cluster:Workers (got '0')." },
+        { o => o.HealthEndpoint = "https://127.0.0.1:8081", $"Cluster:HealthEndpoint must be {HealthEndpointAddress.AcceptedValues} (got 'https://127.0.0.1:8081')." },
+        { o => (o.Port, o.HealthEndpoint) = (8081, "http://*:8081"), $"Cluster:HealthEndpoint must be {HealthEndpointAddress.AcceptedValues} (got 'http://*:8081')." },
     };
 
     [Theory]

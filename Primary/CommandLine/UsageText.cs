@@ -60,7 +60,7 @@ internal static class UsageText
     {
         var text = new StringBuilder();
         var json = verb == ControlVerb.Status ? $" [{PrimaryCommandLine.JsonFlag}]" : "";
-        text.AppendLine($"Usage: {s_program} {verb.Synopsis}{json} [--port <port>] [--runtime-directory <path>]")
+        text.AppendLine($"Usage: {s_program} {verb.Synopsis} [--port <port>] [--runtime-directory <path>]{json}")
             .AppendLine()
             .AppendLine(char.ToUpperInvariant(verb.Summary[0]) + verb.Summary[1..] + ".")
             .AppendLine()

@@ -107,6 +107,7 @@ public sealed class CommandLineTests
         Assert.Equal((0, ""), (exitCode, stderr));
         Assert.StartsWith(expected, stdout);
         Assert.Contains("--runtime-directory <path>", stdout);
+        Assert.Equal(args[0] == "status", stdout.Contains("--json", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -23,7 +23,7 @@ internal static class ClusterSettingRules
 
     /// <summary>The readiness threshold of the primary's <c>/readyz</c>; judged against a worker count that is itself valid.</summary>
     public static readonly SettingRule MinReadyWorkers = new(
-        "Cluster:Health:MinReadyWorkers", "a whole number in 1..Cluster:Workers", o => o.Health.MinReadyWorkers, 
+        "Cluster:Health:MinReadyWorkers", "a whole number in 1..Cluster:Workers", o => o.Health.MinReadyWorkers,
         o => o.Health.MinReadyWorkers >= 1 && (o.Health.MinReadyWorkers <= o.Workers || !ClusterOptions.IsValidWorkerCount(o.Workers)));
 
     /// <summary>Every rule, in the order their errors are reported.</summary>

@@ -124,6 +124,20 @@ public sealed class ProbeTests(ITestOutputHelper output)
             stderr.Trim());
     }
 
+    [Fact]
+    public async Task A_health_endpoint_on_a_taken_port_exits_2_with_one_line()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        var (exitCode, _, stderr) = await PrimaryProcess.RunToExitAsync(
+            "--port", FreePort.Next().ToString(CultureInfo.InvariantCulture), "--health-endpoint", $"http://127.0.0.1:{taken}");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"error: Cluster:HealthEndpoint port {taken} is already taken by another program; choose a free port or stop that program.", stderr.Trim());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(3)]

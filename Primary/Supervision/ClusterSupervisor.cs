@@ -80,11 +80,17 @@ internal sealed class ClusterSupervisor : IHostedService, IDisposable
         using var activity = _telemetry.StartEvent(SpanNames.Stop);
         activity?.SetTag("cluster.workers", slots.Length);
         SupervisionLog.Draining(_logger, slots.Length, _options.DrainTimeout.TotalSeconds);
-        await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
-        await Task.WhenAll(slots.Select(slot => slot.Loop)).ConfigureAwait(false);
-        _events.Raised -= OnWorkerEvent;
-        await _drained.CancelAsync().ConfigureAwait(false);
-        await _heartbeatLoop.ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(slots.Select(RetireAsync)).ConfigureAwait(false);
+            await Task.WhenAll(slots.Select(slot => slot.Loop)).ConfigureAwait(false);
+            _events.Raised -= OnWorkerEvent;
+        }
+        finally
+        {
+            await _drained.CancelAsync().ConfigureAwait(false);
+            await _heartbeatLoop.ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

@@ -27,9 +27,16 @@ internal sealed partial record NameForms(string Identity)
         return text.Replace(LowerNamespace, Repository.SourceName.ToLowerInvariant(), StringComparison.Ordinal);
     }
 
-    /// <summary>Maps a generated relative path back to the template's (file names use the name as typed).</summary>
-    public string ToSourcePath(string generatedPath) =>
-        generatedPath.Replace(Identity, Repository.SourceName, StringComparison.Ordinal);
+    /// <summary>
+    /// Maps a generated relative path back to the template's: file names use the name as typed, and the deploy
+    /// files (<c>deploy/systemd/clustertemplate.service</c>) its <see cref="LowerNamespace"/> form.
+    /// </summary>
+    public string ToSourcePath(string generatedPath)
+    {
+        var path = LowerNamespace == Identity ? generatedPath
+            : generatedPath.Replace(LowerNamespace, Repository.SourceName.ToLowerInvariant(), StringComparison.Ordinal);
+        return path.Replace(Identity, Repository.SourceName, StringComparison.Ordinal);
+    }
 
     private static string SafeIdentifier(string part)
     {

@@ -20,17 +20,19 @@ internal static class OtherUser
     /// <summary>Whether this test run may act as another user.</summary>
     public static bool IsAvailable => OperatingSystem.IsLinux() && geteuid() == 0 && File.Exists("/usr/bin/setpriv");
 
+    /// <summary>The command that runs the rest of a command line as <c>nobody</c>, with no other group; it execs, so the pid is the program's.</summary>
+    public static string[] Launcher => ["/usr/bin/setpriv", $"--reuid={Id}", $"--regid={Id}", "--clear-groups", "--"];
+
     /// <summary>Runs <paramref name="command"/> as <c>nobody</c> and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(params string[] command)
     {
-        var startInfo = new ProcessStartInfo("/usr/bin/setpriv")
+        var startInfo = new ProcessStartInfo(Launcher[0])
         {
-            ArgumentList = { $"--reuid={Id}", $"--regid={Id}", "--clear-groups", "--" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var part in command)
+        foreach (var part in Launcher.Skip(1).Concat(command))
         {
             startInfo.ArgumentList.Add(part);
         }
@@ -44,6 +46,14 @@ internal static class OtherUser
     {
         var (exitCode, _, stderr) = await RunAsync("mkdir", "-m", mode, path);
         Assert.True(exitCode == 0, $"mkdir as nobody failed: {stderr}");
+    }
+
+    /// <summary>Hands <paramref name="path"/> to <c>nobody</c> (its user and group), as root does with <c>chown</c>.</summary>
+    public static async Task GiveAsync(string path)
+    {
+        using var process = Process.Start("/bin/chown", [$"{Id}:{Id}", path]);
+        await process.WaitForExitAsync().WaitAsync(s_commandBudget);
+        Assert.Equal(0, process.ExitCode);
     }
 
     /// <summary>The owner of <paramref name="path"/> itself (a link is not followed).</summary>

@@ -72,7 +72,18 @@ internal sealed class PrimaryProcess : IAsyncDisposable
     private static PrimaryProcess StartIn(string runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs) =>
         Start(_ => runtimeDirectory, configureRuntimeDirectory: true, log, environment, workers, mode, extraArgs);
 
-    private static PrimaryProcess Start(Func<int, string> runtimeDirectoryFor, bool configureRuntimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs)
+    /// <summary>
+    /// Starts the primary at <paramref name="primaryPath"/> (an installed copy) through <paramref name="launcher"/>, a command
+    /// that execs the rest (<c>setpriv</c>: the pid stays the primary's), in <paramref name="workingDirectory"/>.
+    /// <paramref name="runtimeDirectory"/> is passed as <c>--runtime-directory</c> unless <paramref name="defaultRuntimeDirectoryFor"/> gives the folder the primary picks itself.
+    /// </summary>
+    public static PrimaryProcess StartInstalled(string primaryPath, string[] launcher, string workingDirectory, Func<int, string>? defaultRuntimeDirectoryFor, string? runtimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode) =>
+        Start(defaultRuntimeDirectoryFor ?? (_ => runtimeDirectory!), configureRuntimeDirectory: defaultRuntimeDirectoryFor is null, log, environment, workers, mode, [], primaryPath, launcher, workingDirectory);
+
+    private static PrimaryProcess Start(Func<int, string> runtimeDirectoryFor, bool configureRuntimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs) =>
+        Start(runtimeDirectoryFor, configureRuntimeDirectory, log, environment, workers, mode, extraArgs, BuildOutputPath, [], workingDirectory: null);
+
+    private static PrimaryProcess Start(Func<int, string> runtimeDirectoryFor, bool configureRuntimeDirectory, ITestOutputHelper log, IReadOnlyDictionary<string, string?> environment, int workers, string mode, string[] extraArgs, string primaryDll, string[] launcher, string? workingDirectory)
     {
         var port = FreePort.Next();
         var runtimeDirectory = runtimeDirectoryFor(port);
@@ -90,7 +101,7 @@ internal sealed class PrimaryProcess : IAsyncDisposable
             "--Cluster:DrainTimeout=00:00:10",
             .. extraArgs,
         ];
-        var process = StartProcess(args, BuildOutputPath, environment);
+        var process = StartProcess(args, primaryDll, environment, launcher, workingDirectory);
         var primary = new PrimaryProcess(process, port, runtimeDirectory, log);
         process.OutputDataReceived += (_, e) => primary.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => primary.OnLine(e.Data);
@@ -262,12 +273,25 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         }
     }
 
-    private static Process StartProcess(IEnumerable<string> args, string primaryDll, IReadOnlyDictionary<string, string?> environment)
+    private static Process StartProcess(IEnumerable<string> args, string primaryDll, IReadOnlyDictionary<string, string?> environment) =>
+        StartProcess(args, primaryDll, environment, [], workingDirectory: null);
+
+    private static Process StartProcess(IEnumerable<string> args, string primaryDll, IReadOnlyDictionary<string, string?> environment, string[] launcher, string? workingDirectory)
     {
         var appHost = Path.ChangeExtension(primaryDll, null);
-        var startInfo = File.Exists(appHost)
-            ? new ProcessStartInfo(appHost)
-            : new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { ArgumentList = { primaryDll } };
+        string[] command = File.Exists(appHost) ? [appHost] : [Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", primaryDll];
+        command = [.. launcher, .. command];
+        var startInfo = new ProcessStartInfo(command[0]);
+        foreach (var part in command.Skip(1))
+        {
+            startInfo.ArgumentList.Add(part);
+        }
+
+        if (workingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var arg in args)
         {
             startInfo.ArgumentList.Add(arg);

@@ -2,6 +2,7 @@ using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Hosting.Systemd;
 using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
@@ -67,6 +68,9 @@ public static class ClusterPrimaryHostingExtensions
         });
 
         services.AddClusterSupervision();
+
+        // systemd's readiness, reload, stop and watchdog notifications (when started by systemd); before the init, which the watchdog outlasts.
+        services.AddClusterSystemd();
 
         // Before the supervisor: the workers start only once the init (Cluster:Init:When) has exited with 0.
         services.AddHostedService<ClusterInitAtStart>();

@@ -46,7 +46,8 @@ internal sealed partial class SystemdNotifications(
         _stopping = lifetime.ApplicationStopping.Register(OnStopping);
         lock (_gate)
         {
-            _lastStatus = Describe(supervisor.GetWorkers());
+            // Before the init (if any) and the first workers: the worker table is still empty.
+            _lastStatus = string.Create(CultureInfo.InvariantCulture, $"starting {options.Value.Workers} workers on port {options.Value.Port}, mode {modes.Current.Name}");
             Send(SystemdMessages.Status(_lastStatus));
         }
 

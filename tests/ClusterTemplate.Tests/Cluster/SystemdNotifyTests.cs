@@ -100,6 +100,30 @@ public sealed class SystemdNotifyTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_failed_reload_ends_with_READY_and_a_STATUS_that_says_it_failed()
+    {
+        using var systemd = new FakeSystemd();
+        await using var primary = PrimaryProcess.Start(output, Environment(systemd), workers: 1, "reuseport",
+            "--Cluster:Environment:CLUSTER_FAULT_UNREADY_FROM_GENERATION=2", "--Cluster:Health:StartupTimeout=00:00:02");
+        try
+        {
+            await systemd.WaitForAsync(item => item.Has("READY=1"), s_notifyBudget);
+            var seen = systemd.Received.Count;
+
+            primary.Signal(SigHup);
+            var reloading = await systemd.WaitForAsync(item => item.Has("RELOADING=1"), s_notifyBudget, seen);
+            var reloaded = await systemd.WaitForAsync(item => item.Has("READY=1"), s_notifyBudget, seen);
+
+            Assert.True(reloaded.ReceivedAt > reloading.ReceivedAt);
+            Assert.StartsWith($"1 of 1 workers ready on port {primary.Port}, mode reuseport; last reload FAILED: rolling restart stopped at worker 1: replacement pid", reloaded.Fields["STATUS"]);
+        }
+        finally
+        {
+            output.WriteLine("Notifications:\n" + systemd.Describe());
+        }
+    }
+
     [Theory]
     [InlineData(null, true)] // WATCHDOG_PID unset: the watchdog is ours
     [InlineData("1", false)] // meant for another process

@@ -25,6 +25,8 @@ internal sealed partial class SystemdNotifications(
     IHostApplicationLifetime lifetime,
     ILogger<SystemdNotifications> logger) : IHostedService
 {
+    private const int MaxReloadMessage = 160;
+
     private readonly Lock _gate = new();
     private CancellationTokenRegistration _stopping;
     private bool _ready;
@@ -115,7 +117,9 @@ internal sealed partial class SystemdNotifications(
             }
 
             _reloading = false;
-            _lastReload = (result.Succeeded ? "last reload succeeded: " : "last reload FAILED: ") + result.Message;
+            // One line for systemctl status: a failure's message ends with the replacement's last output, which the log has in full.
+            var message = result.Message.Length <= MaxReloadMessage ? result.Message : result.Message[..MaxReloadMessage] + "...";
+            _lastReload = (result.Succeeded ? "last reload succeeded: " : "last reload FAILED: ") + message;
             _lastStatus = Describe(supervisor.GetWorkers());
             if (!_stopped)
             {

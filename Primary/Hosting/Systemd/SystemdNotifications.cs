@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Sockets;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
@@ -25,8 +24,6 @@ internal sealed partial class SystemdNotifications(
     IHostApplicationLifetime lifetime,
     ILogger<SystemdNotifications> logger) : IHostedService
 {
-    private const int MaxReloadMessage = 160;
-
     private readonly Lock _gate = new();
     private CancellationTokenRegistration _stopping;
     private bool _ready;
@@ -49,7 +46,7 @@ internal sealed partial class SystemdNotifications(
         lock (_gate)
         {
             // Before the init (if any) and the first workers: the worker table is still empty.
-            _lastStatus = string.Create(CultureInfo.InvariantCulture, $"starting {options.Value.Workers} workers on port {options.Value.Port}, mode {modes.Current.Name}");
+            _lastStatus = SystemdStatusText.Starting(options.Value.Workers, options.Value.Port, modes.Current.Name);
             Send(SystemdMessages.Status(_lastStatus));
         }
 
@@ -117,9 +114,7 @@ internal sealed partial class SystemdNotifications(
             }
 
             _reloading = false;
-            // One line for systemctl status: a failure's message ends with the replacement's last output, which the log has in full.
-            var message = result.Message.Length <= MaxReloadMessage ? result.Message : result.Message[..MaxReloadMessage] + "...";
-            _lastReload = (result.Succeeded ? "last reload succeeded: " : "last reload FAILED: ") + message;
+            _lastReload = SystemdStatusText.LastReload(result);
             _lastStatus = Describe(supervisor.GetWorkers());
             if (!_stopped)
             {
@@ -133,23 +128,12 @@ internal sealed partial class SystemdNotifications(
         lock (_gate)
         {
             _stopped = true;
-            var workers = supervisor.GetWorkers().Count;
-            Send(SystemdMessages.Stopping(string.Create(CultureInfo.InvariantCulture, $"stopping: draining {workers} workers")));
+            Send(SystemdMessages.Stopping(SystemdStatusText.Stopping(supervisor.GetWorkers().Count)));
         }
     }
 
-    private string Describe(IReadOnlyList<WorkerSnapshot> workers)
-    {
-        var ready = workers.Count(worker => worker.Ready);
-        var status = string.Create(CultureInfo.InvariantCulture,
-            $"{ready} of {workers.Count} workers ready on port {options.Value.Port}, mode {modes.Current.Name}");
-        if (_reloading)
-        {
-            status = "reloading (rolling restart): " + status;
-        }
-
-        return _lastReload is null ? status : status + "; " + _lastReload;
-    }
+    private string Describe(IReadOnlyList<WorkerSnapshot> workers) =>
+        SystemdStatusText.Workers(workers, options.Value.Port, modes.Current.Name, _reloading, _lastReload);
 
     private void Send(ServiceState message)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Hosting.Systemd;
 using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Probes;
@@ -72,6 +73,9 @@ public static class ClusterPrimaryHostingExtensions
 
         // First, so that it stops last: /readyz answers 503 on the health endpoint while the workers drain.
         services.AddHostedService<HealthEndpointServer>();
+
+        // systemd's readiness, reload, stop and watchdog notifications (when started by systemd); before the init, which the watchdog outlasts.
+        services.AddClusterSystemd();
 
         // Before the supervisor: the workers start only once the init (Cluster:Init:When) has exited with 0.
         services.AddHostedService<ClusterInitAtStart>();

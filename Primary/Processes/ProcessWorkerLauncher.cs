@@ -14,6 +14,9 @@ internal sealed class ProcessWorkerLauncher(IOptions<ClusterOptions> options, Wo
     [
         "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "HTTP_PORTS", "HTTPS_PORTS", "DOTNET_LAUNCH_PROFILE",
         ProxyRuntimeTuning.InlineCompletionsVariable,
+
+        // systemd's words to the primary: a worker that used them would tell systemd it is ready, or ping its watchdog.
+        "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
     ];
 
     private const string ContentRootVariable = "ASPNETCORE_CONTENTROOT";

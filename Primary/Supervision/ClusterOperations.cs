@@ -65,37 +65,28 @@ internal sealed class ClusterOperations : IDisposable
         }
     }
 
+    /// <summary>Raised when a rolling restart starts, before its first replacement (and before the init it may run).</summary>
+    public event Action? RolloutStarted;
+
+    /// <summary>Raised when a rolling restart ends, however it ends, with its result.</summary>
+    public event Action<ClusterOperationResult>? RolloutEnded;
+
     /// <summary>Replaces every worker, one at a time; stops at the first replacement that fails.</summary>
     public async Task<ClusterOperationResult> RollingRestartAsync(CancellationToken cancellationToken = default)
     {
         await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ids = _slots.Snapshot().Select(worker => worker.WorkerId).ToArray();
-            using var activity = _telemetry.StartEvent(SpanNames.Rollout);
-            activity?.SetTag("cluster.workers", ids.Length);
-            SupervisionLog.RolloutStarting(_logger, ids.Length);
-            if (_init.RunsBeforeRollouts && await RunInitAsync(cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
+            RolloutStarted?.Invoke();
+            var result = new ClusterOperationResult(false, "rolling restart interrupted: the primary is stopping");
+            try
             {
-                // Nothing replaced yet: the old workers keep serving.
-                var message = "rolling restart not started: " + init.DescribeInOneLine();
-                SupervisionLog.RolloutFailed(_logger, message);
-                return Complete(activity, new ClusterOperationResult(false, message));
+                return result = await RollOutAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            foreach (var id in ids)
+            finally
             {
-                var result = await ReplaceAsync(id, "rolling restart", cancellationToken).ConfigureAwait(false);
-                if (!result.Succeeded)
-                {
-                    var message = $"rolling restart stopped at worker {id}: {result.Message}";
-                    SupervisionLog.RolloutFailed(_logger, message);
-                    return Complete(activity, new ClusterOperationResult(false, message));
-                }
+                RolloutEnded?.Invoke(result);
             }
-
-            SupervisionLog.RolloutCompleted(_logger, ids.Length);
-            return Complete(activity, new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"replaced {ids.Length} workers")));
         }
         finally
         {
@@ -141,6 +132,35 @@ internal sealed class ClusterOperations : IDisposable
         {
             _operations.Release();
         }
+    }
+
+    private async Task<ClusterOperationResult> RollOutAsync(CancellationToken cancellationToken)
+    {
+        var ids = _slots.Snapshot().Select(worker => worker.WorkerId).ToArray();
+        using var activity = _telemetry.StartEvent(SpanNames.Rollout);
+        activity?.SetTag("cluster.workers", ids.Length);
+        SupervisionLog.RolloutStarting(_logger, ids.Length);
+        if (_init.RunsBeforeRollouts && await RunInitAsync(cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
+        {
+            // Nothing replaced yet: the old workers keep serving.
+            var message = "rolling restart not started: " + init.DescribeInOneLine();
+            SupervisionLog.RolloutFailed(_logger, message);
+            return Complete(activity, new ClusterOperationResult(false, message));
+        }
+
+        foreach (var id in ids)
+        {
+            var result = await ReplaceAsync(id, "rolling restart", cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                var message = $"rolling restart stopped at worker {id}: {result.Message}";
+                SupervisionLog.RolloutFailed(_logger, message);
+                return Complete(activity, new ClusterOperationResult(false, message));
+            }
+        }
+
+        SupervisionLog.RolloutCompleted(_logger, ids.Length);
+        return Complete(activity, new ClusterOperationResult(true, string.Create(CultureInfo.InvariantCulture, $"replaced {ids.Length} workers")));
     }
 
     /// <inheritdoc />

@@ -19,6 +19,7 @@ internal static class SystemdServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SystemdWatchdog>(provider => new SystemdWatchdog(
             provider.GetRequiredService<ISystemdNotifier>(),
             provider.GetRequiredService<WorkerSlots>(),
+            provider.GetRequiredService<SupervisorHeartbeat>(),
             provider.GetRequiredService<TimeProvider>(),
             SystemdWatchdogInterval.FromEnvironment(),
             provider.GetRequiredService<ILogger<SystemdWatchdog>>())));

@@ -6,11 +6,13 @@ namespace ClusterTemplate.Primary.Hosting.Systemd;
 /// <summary>
 /// Pings systemd's watchdog (<c>WATCHDOG=1</c>) at half the <c>WatchdogSec=</c> interval while the primary
 /// supervises: a primary whose thread pool is stuck sends nothing (the ping is a timer callback), and one
-/// whose slot loop died with an error stops pinging, so systemd kills and restarts the service.
+/// whose slot loop died with an error, or whose supervisor stopped ticking (the same <see cref="SupervisorHeartbeat"/>
+/// that <c>/healthz</c> reads), stops pinging, so systemd kills and restarts the service.
 /// </summary>
 internal sealed partial class SystemdWatchdog(
     ISystemdNotifier notifier,
     WorkerSlots slots,
+    SupervisorHeartbeat heartbeat,
     TimeProvider time,
     TimeSpan? interval,
     ILogger<SystemdWatchdog> logger) : IHostedService, IDisposable
@@ -52,6 +54,17 @@ internal sealed partial class SystemdWatchdog(
             return;
         }
 
+        if (!heartbeat.IsAlive)
+        {
+            if (!_saidUnhealthy)
+            {
+                _saidUnhealthy = true;
+                Log.SupervisorStuck(logger, heartbeat.Age?.TotalSeconds ?? 0);
+            }
+
+            return;
+        }
+
         notifier.Notify(SystemdMessages.Watchdog);
     }
 
@@ -62,5 +75,8 @@ internal sealed partial class SystemdWatchdog(
 
         [LoggerMessage(2, LogLevel.Critical, "The supervision loop of worker {WorkerId} failed: no more systemd watchdog pings", EventName = "SystemdWatchdogStopped")]
         public static partial void Unhealthy(ILogger logger, int workerId, Exception? exception);
+
+        [LoggerMessage(3, LogLevel.Critical, "The supervisor has not ticked for {Seconds:0.#} s: no more systemd watchdog pings", EventName = "SystemdWatchdogSupervisorStuck")]
+        public static partial void SupervisorStuck(ILogger logger, double seconds);
     }
 }

@@ -15,7 +15,7 @@ public sealed class SystemdWatchdogTests
     {
         var notifier = new RecordingNotifier(enabled: true);
         var time = new FakeTimeProvider();
-        using var watchdog = new SystemdWatchdog(notifier, new WorkerSlots(), time, s_interval, NullLogger<SystemdWatchdog>.Instance);
+        using var watchdog = new SystemdWatchdog(notifier, new WorkerSlots(), new SupervisorHeartbeat(new WorkerSlots(), time), time, s_interval, NullLogger<SystemdWatchdog>.Instance);
 
         await watchdog.StartAsync(CancellationToken.None);
         Assert.Equal(["WATCHDOG=1"], notifier.Sent);
@@ -32,6 +32,29 @@ public sealed class SystemdWatchdogTests
         Assert.Equal(3, notifier.Sent.Count);
     }
 
+    [Fact]
+    public async Task Stops_pinging_once_the_supervisor_stops_ticking()
+    {
+        var notifier = new RecordingNotifier(enabled: true);
+        var time = new FakeTimeProvider();
+        var slots = new WorkerSlots();
+        var heartbeat = new SupervisorHeartbeat(slots, time);
+        heartbeat.Tick();
+        using var watchdog = new SystemdWatchdog(notifier, slots, heartbeat, time, s_interval, NullLogger<SystemdWatchdog>.Instance);
+
+        await watchdog.StartAsync(CancellationToken.None);
+        time.Advance(SupervisorHeartbeat.StaleAfter);
+        var whileFresh = notifier.Sent.Count;
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(3, whileFresh);
+        Assert.Equal(whileFresh, notifier.Sent.Count);
+
+        heartbeat.Tick();
+        time.Advance(s_interval / 2);
+        Assert.Equal(whileFresh + 1, notifier.Sent.Count);
+    }
+
     [Theory]
     [InlineData(true, false)] // no WATCHDOG_USEC
     [InlineData(false, true)] // no NOTIFY_SOCKET
@@ -39,7 +62,7 @@ public sealed class SystemdWatchdogTests
     {
         var notifier = new RecordingNotifier(enabled);
         var time = new FakeTimeProvider();
-        using var watchdog = new SystemdWatchdog(notifier, new WorkerSlots(), time, hasInterval ? s_interval : null, NullLogger<SystemdWatchdog>.Instance);
+        using var watchdog = new SystemdWatchdog(notifier, new WorkerSlots(), new SupervisorHeartbeat(new WorkerSlots(), time), time, hasInterval ? s_interval : null, NullLogger<SystemdWatchdog>.Instance);
 
         await watchdog.StartAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(1));

@@ -23,7 +23,6 @@ public sealed partial class BringYourOwnAppTests(WorkerPackageFeed feed, ITestOu
     private const string Endpoint = "/weatherforecast";
 
     /// <summary>How long the load runs before and after the rolling restart, so that both old and new workers serve it.</summary>
-    private static readonly TimeSpan LoadMargin = TimeSpan.FromSeconds(1);
 
     private static string Guide => Path.Combine(Repository.Root, "docs", "bring-your-own-app.md");
 
@@ -101,10 +100,11 @@ public sealed partial class BringYourOwnAppTests(WorkerPackageFeed feed, ITestOu
         RequestLoadResult load;
         await using (var requests = RequestLoad.Start(target, LoadConcurrency))
         {
-            await Task.Delay(LoadMargin);
+            // The load reaches the old workers before the reload and the new ones after it.
+            await requests.WaitForAnswerAsync(oldWorkers.Contains, Budgets.ClusterReady);
             var reload = (await PrimaryCommandAsync(["reload", .. clusterSwitches])).EnsureSuccess();
             log.WriteLine($"{elapsed.Elapsed:mm\\:ss} reload: {reload.Output.Trim()}");
-            await Task.Delay(LoadMargin);
+            await requests.WaitForAnswerAsync(pid => !oldWorkers.Contains(pid), Budgets.ClusterReady);
             load = await requests.StopAsync();
         }
 

@@ -28,6 +28,21 @@ internal sealed class RequestLoad : IAsyncDisposable
     /// <summary>Starts <paramref name="concurrency"/> clients against <paramref name="target"/>.</summary>
     public static RequestLoad Start(Uri target, int concurrency) => new(target, concurrency);
 
+    /// <summary>Waits until a process that <paramref name="answered"/> accepts has answered a request, within <paramref name="budget"/>.</summary>
+    public async Task WaitForAnswerAsync(Func<int, bool> answered, TimeSpan budget)
+    {
+        using var deadline = new CancellationTokenSource(budget);
+        while (!_answeredBy.Keys.Any(answered))
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No expected worker answered within {budget}; answered by {string.Join(", ", _answeredBy.Keys)}, {_failures.Count} failed.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None);
+        }
+    }
+
     /// <summary>Stops sending, waits for the requests in flight, and returns what the load saw.</summary>
     public async Task<RequestLoadResult> StopAsync()
     {

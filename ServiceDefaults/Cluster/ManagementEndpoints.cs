@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -27,6 +26,7 @@ internal sealed class ManagementEndpoints(IServiceProvider services)
     private readonly PublicListenerGate _gate = services.GetRequiredService<PublicListenerGate>();
     private readonly ClusterWorkerContext _context = services.GetRequiredService<ClusterWorkerContext>();
     private readonly WorkerRequestCounter _counter = services.GetRequiredService<WorkerRequestCounter>();
+    private readonly IServer _server = services.GetRequiredService<IServer>();
 
     public Task HandleAsync(HttpContext context)
     {
@@ -82,14 +82,13 @@ internal sealed class ManagementEndpoints(IServiceProvider services)
 
     private async Task InfoAsync(HttpContext context)
     {
-        using var process = Process.GetCurrentProcess();
         var report = new WorkerStatusReport(
             _context.WorkerId,
             _context.Generation,
             _context.ProcessId,
-            PublicPort(services.GetRequiredService<IServer>()),
+            PublicPort(_server),
             _counter.Served,
-            process.WorkingSet64);
+            Environment.WorkingSet);
         context.Response.StatusCode = StatusCodes.Status200OK;
         await context.Response.WriteAsJsonAsync(report, s_json, context.RequestAborted).ConfigureAwait(false);
     }

@@ -4,8 +4,9 @@ namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>
 /// Finds the Worker program without the user typing a path: a configured path first, then the
-/// <c>worker/</c> folder a <c>dotnet publish</c> of the primary lays beside it, then the Worker
-/// project's own build output recorded when the primary was built.
+/// <c>worker/</c> folder a <c>dotnet publish</c> of the primary lays beside it (the Worker's <c>.dll</c>, or its
+/// native executable when it was published as Native AOT), then the Worker project's own build output recorded
+/// when the primary was built.
 /// </summary>
 public sealed class WorkerProgramLocator
 {
@@ -40,8 +41,9 @@ public sealed class WorkerProgramLocator
         }
         else
         {
-            var published = Path.Combine(_baseDirectory, PublishedWorkerFolder, WorkerAssemblyName + ".dll");
-            candidates.Add(published);
+            var published = Path.Combine(_baseDirectory, PublishedWorkerFolder, WorkerAssemblyName);
+            candidates.Add(published + ".dll");
+            candidates.Add(published + (OperatingSystem.IsWindows() ? ".exe" : ""));
             if (_buildOutputPath is not null)
             {
                 candidates.Add(_buildOutputPath);

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Text.Json;
 using System.Threading.Tasks;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,9 +17,6 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// </summary>
 internal sealed class ManagementEndpoints(IServiceProvider services)
 {
-    // The primary reads these fields by name; the app's own JSON options must not rename them.
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
-
     private readonly HealthCheckService _health = services.GetRequiredService<HealthCheckService>();
     private readonly IHostApplicationLifetime _lifetime = services.GetRequiredService<IHostApplicationLifetime>();
     private readonly PublicListenerGate _gate = services.GetRequiredService<PublicListenerGate>();
@@ -90,7 +86,7 @@ internal sealed class ManagementEndpoints(IServiceProvider services)
             _counter.Served,
             Environment.WorkingSet);
         context.Response.StatusCode = StatusCodes.Status200OK;
-        await context.Response.WriteAsJsonAsync(report, s_json, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsJsonAsync(report, ManagementJsonContext.Default.WorkerStatusReport, contentType: null, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static Task NotFound(HttpContext context)

@@ -27,6 +27,21 @@ public sealed class WorkerProgramLocatorTests : IDisposable
     }
 
     [Fact]
+    public void Runs_a_native_aot_worker_published_beside_the_primary_before_the_build_output()
+    {
+        // A Native AOT publish leaves the executable and no .dll.
+        var native = Touch("primary", "worker", WorkerProgramLocator.WorkerAssemblyName);
+        var buildOutput = Touch("build", WorkerDll);
+
+        Assert.True(new WorkerProgramLocator(Path.Combine(_root, "primary"), buildOutput).TryLocate(null, out var program, out var searched));
+
+        Assert.Equal(native, program.FileName);
+        Assert.Empty(program.Arguments);
+        Assert.Equal(Path.GetDirectoryName(native), program.ContentRoot);
+        Assert.Equal(native, searched);
+    }
+
+    [Fact]
     public void Falls_back_to_the_build_output_and_runs_a_dll_through_dotnet()
     {
         var buildOutput = Touch("build", WorkerDll);

@@ -19,6 +19,7 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
         Assert.Contains("Default: auto", help);
         Assert.Contains("reuseport", help);
         Assert.Contains("proxy", help);
+        Assert.Contains("--aot", help);
         Assert.Contains("--skip-restore", help);
         Assert.DoesNotContain("must-be", help);
         Assert.DoesNotContain("dashboard-port", help);
@@ -70,5 +71,23 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
         (await template.Hive.NewAsync("-n", solution.Name.Identity, "--mode", mode, "--workers", workers, "--port", "65535", "--skip-restore", "-o", solution.Directory)).EnsureSuccess();
 
         Assert.Equal(new ClusterSettings(int.Parse(workers, System.Globalization.CultureInfo.InvariantCulture), 65535, mode), ClusterSettings.Read(solution.PrimaryAppSettings));
+    }
+
+    [Theory]
+    [InlineData(false, "false")]
+    [InlineData(true, "true")]
+    public async Task Aot_sets_the_workers_publish_setting(bool aot, string expected)
+    {
+        using var work = new TempDirectory("aot");
+        var solution = new GeneratedSolution(work.Combine("out"), new NameForms("Aot"));
+
+        (await template.Hive.NewAsync(["-n", solution.Name.Identity, .. aot ? ["--aot"] : Array.Empty<string>(), "--skip-restore", "-o", solution.Directory])).EnsureSuccess();
+
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(solution.Directory, "Worker", solution.Name.Identity + ".Worker.csproj"));
+        var settings = project.Descendants("WorkerAot").Select(element => element.Value).ToList();
+        Assert.Equal([expected], settings);
+        Assert.Equal("$(WorkerAot)", Assert.Single(project.Descendants("PublishAot")).Value);
+        // The clang-14 fallback's MSBuild condition is the build's, not the template engine's: it must survive generation.
+        Assert.Contains(project.Descendants("CppCompilerAndLinker"), element => element.Parent?.Attribute("Condition")?.Value.Contains("clang-14", StringComparison.Ordinal) == true);
     }
 }

@@ -12,6 +12,9 @@ internal static class Budgets
     /// <summary><c>dotnet build</c> of a generated solution (restore included when it was skipped).</summary>
     public static readonly TimeSpan Build = TimeSpan.FromMinutes(6);
 
+    /// <summary><c>dotnet publish Primary</c> of a generated solution whose worker is Native AOT (restore and native compile included).</summary>
+    public static readonly TimeSpan PublishAot = TimeSpan.FromMinutes(12);
+
     /// <summary><c>dotnet test</c> of the generated solution's fast unit tests.</summary>
     public static readonly TimeSpan Test = TimeSpan.FromMinutes(6);
 

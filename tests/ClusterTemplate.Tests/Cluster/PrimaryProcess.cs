@@ -302,6 +302,12 @@ internal sealed class PrimaryProcess : IAsyncDisposable
         startInfo.UseShellExecute = false;
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (TestWorker.Override is { } worker)
+        {
+            // Below the command line and the test's own environment: a test that picks its worker keeps it.
+            startInfo.Environment["Cluster__WorkerPath"] = worker;
+        }
+
         foreach (var (name, value) in environment)
         {
             if (value is null)

@@ -29,7 +29,7 @@ internal sealed class WorkerScript : IDisposable
     /// <summary>Writes an executable script that runs <paramref name="linesBeforeExec"/> and then execs the worker.</summary>
     public static WorkerScript Create(params string[] linesBeforeExec)
     {
-        Assert.True(new WorkerProgramLocator().TryLocate(null, out var program, out var searched), "no worker build output in " + searched);
+        Assert.True(new WorkerProgramLocator().TryLocate(TestWorker.Override, out var program, out var searched), "no worker build output in " + searched);
         var script = new WorkerScript(Directory.CreateTempSubdirectory("ct-script-").FullName);
         var exec = string.Join(' ', new[] { program.FileName }.Concat(program.Arguments).Select(Quote));
         string[] lines =

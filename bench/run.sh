@@ -21,6 +21,15 @@ esac
 echo "building Release (Primary builds Worker too)" >&2
 dotnet build "$repo/Primary/ClusterTemplate.Primary.csproj" -c Release -m:1 -nologo -v:q -clp:ErrorsOnly
 
+# The Native AOT contenders (single-aot, reuseport-aot) run this; without a clang they are reported not available.
+if command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1; then
+    echo "publishing the Native AOT worker into Worker/bin/Release/aot" >&2
+    dotnet publish "$repo/Worker/ClusterTemplate.Worker.csproj" -c Release -p:WorkerAot=true -o "$repo/Worker/bin/Release/aot" \
+        -nologo -v:q -clp:ErrorsOnly
+else
+    echo "clang not found: the Native AOT contenders will be reported not available (apt-get install clang)" >&2
+fi
+
 if [ ! -x "$here/node/node_modules/.bin/pm2" ] || [ "$here/node/package-lock.json" -nt "$here/node/node_modules/.package-lock.json" ]; then
     echo "installing the Node side (npm ci)" >&2
     (cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error)

@@ -11,6 +11,9 @@ NODE_DIR = os.path.join(REPO, "bench", "node")
 WORKER_DIR = os.path.join(REPO, "Worker", "bin", "Release", "net10.0")
 PRIMARY_DIR = os.path.join(REPO, "Primary", "bin", "Release", "net10.0")
 WORKER_EXE = os.path.join(WORKER_DIR, "ClusterTemplate.Worker")
+# The Native AOT worker, published by run.sh (dotnet publish Worker -p:WorkerAot=true) when clang is there.
+AOT_WORKER_DIR = os.path.join(REPO, "Worker", "bin", "Release", "aot")
+AOT_WORKER_EXE = os.path.join(AOT_WORKER_DIR, "ClusterTemplate.Worker")
 PRIMARY_EXE = os.path.join(PRIMARY_DIR, "ClusterTemplate.Primary")
 PM2 = os.path.join(NODE_DIR, "node_modules", ".bin", "pm2")
 
@@ -129,16 +132,27 @@ class Contender:
         raise NotImplementedError
 
 
+def _require_aot_worker():
+    if not os.path.exists(AOT_WORKER_EXE):
+        raise NotAvailable(f"no Native AOT worker at {AOT_WORKER_EXE} (run.sh publishes it when clang or clang-14 is installed)")
+
+
 class SingleWorker(Contender):
     """One ClusterTemplate.Worker process alone: the ceiling."""
     key, label, has_primary, can_restart = "single", "single Worker", False, False
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, aot=False):
         super().__init__(1, workdir)
+        self.aot = aot
+        if aot:
+            self.key, self.label = "single-aot", "single Worker, Native AOT"
 
     def start(self, port):
         self.port = port
-        self._spawn([WORKER_EXE, "--urls", f"http://127.0.0.1:{port}"], WORKER_DIR, _clean_env(DOTNET_LOG_ENV))
+        if self.aot:
+            _require_aot_worker()
+        exe, cwd = (AOT_WORKER_EXE, AOT_WORKER_DIR) if self.aot else (WORKER_EXE, WORKER_DIR)
+        self._spawn([exe, "--urls", f"http://127.0.0.1:{port}"], cwd, _clean_env(DOTNET_LOG_ENV))
 
     def worker_pids(self):
         root = self.root_pid()
@@ -152,12 +166,15 @@ class OurCluster(Contender):
     """ClusterTemplate.Primary with N workers in one listener mode."""
     can_reload = True
 
-    def __init__(self, mode, workers, workdir, extra_env=None, key=None, label=None):
+    def __init__(self, mode, workers, workdir, extra_env=None, key=None, label=None, aot=False):
         super().__init__(workers, workdir)
         self.mode = mode
-        self.key = key or mode
-        self.label = label or f"cluster {mode}"
+        self.aot = aot
+        self.key = key or (f"{mode}-aot" if aot else mode)
+        self.label = label or (f"cluster {mode}, Native AOT workers" if aot else f"cluster {mode}")
         self.extra_env = dict(extra_env or {})
+        if aot:
+            self.extra_env["Cluster__WorkerPath"] = AOT_WORKER_EXE
         self.runtime_dir = None
 
     @property
@@ -166,6 +183,8 @@ class OurCluster(Contender):
 
     def start(self, port):
         self.port = port
+        if self.aot:
+            _require_aot_worker()
         self.runtime_dir = os.path.join(self.workdir, f"rt-{self.mode}-{port}")
         env = _clean_env({**DOTNET_LOG_ENV, **self.extra_env, "Cluster__RuntimeDirectory": self.runtime_dir})
         self._spawn([PRIMARY_EXE, "--workers", str(self.workers), "--port", str(port), "--mode", self.mode],

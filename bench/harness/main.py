@@ -41,7 +41,7 @@ def parse_args(argv):
     p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15; quick 8)")
     p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
                    help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
-    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,node,pm2 (single always runs)")
+    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,single-aot,reuseport-aot,node,pm2 (single always runs)")
     p.add_argument("--skip-operations", action="store_true",
                    help="throughput and memory only (no restarts, rolling restarts or migration-off round)")
     p.add_argument("--migration-off-rollouts", type=int,
@@ -328,8 +328,10 @@ def make_contenders(args, work_dir):
     workers = args.workers
     contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
                   cs.OurCluster("shared", workers, work_dir, cluster_env),
-                  cs.OurCluster("proxy", workers, work_dir, cluster_env), cs.NodeCluster(workers, work_dir),
-                  cs.Pm2Cluster(workers, work_dir)]
+                  cs.OurCluster("proxy", workers, work_dir, cluster_env),
+                  cs.SingleWorker(work_dir, aot=True),
+                  cs.OurCluster("reuseport", workers, work_dir, cluster_env, aot=True),
+                  cs.NodeCluster(workers, work_dir), cs.Pm2Cluster(workers, work_dir)]
     if args.only:
         wanted = set(args.only.split(","))
         contenders = [c for c in contenders if c.key in wanted or c.key == "single"]

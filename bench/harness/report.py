@@ -220,6 +220,7 @@ def targets(results):
         v = sum(r["errors"] for r in runs) if runs else None
         ok = runs and v == 0 and all(r["reload_ok"] and r["inside_window"] for r in runs)
         rows.append(f"| {key} rolling restart: zero failed requests | {fmt(v, 'd', ' failed')} in {len(runs)} | {_verdict(v, ok)} |")
+    rows += _aot_targets(results)
     runs = [r for r in results["rolling"].get("pm2", []) if r]
     if runs:
         rows.append(f"| (PM2 reload, for comparison) | {sum(r['errors'] for r in runs)} failed in {len(runs)} | |")
@@ -229,3 +230,26 @@ def targets(results):
             rows.append(f"| ({mo['labels'].get(key, key)}, for comparison) | "
                         f"{sum(r['errors'] for r in runs)} failed in {len(runs)} | |")
     return "\n".join(rows)
+
+
+def _aot_targets(results):
+    """Issue 16's targets for the Native AOT workers (reuseport-aot): restart, memory per worker, PSS against Node."""
+    un, rows, key = results["unavailable"], [], "reuseport-aot"
+    if key in un:
+        return rows
+    if key in results["restarts"]:
+        values = [v for v in results["restarts"][key] if v is not None]
+        v = median(values) * 1000 if values else None
+        ok = v is not None and v <= 100 and len(values) == len(results["restarts"][key])
+        rows.append(f"| {key} restart-to-serving median <= 100 ms | {fmt(v, '.0f', ' ms')} | {_verdict(v, ok)} |")
+    m = [x for x in results["memory"].get(key, []) if x]
+    if m:
+        rss = median([median(x["workers"]) for x in m]) / MB
+        private = median([median(x["workers_private"]) for x in m]) / MB
+        rows.append(f"| {key} per worker VmRSS <= 40 MB, private <= 15 MB | {rss:.0f} MB, {private:.0f} MB | "
+                    f"{_verdict(rss, rss <= 40 and private <= 15)} |")
+        node = [x for x in results["memory"].get("node", []) if x]
+        if node and "node" not in un:
+            v = median([x["total_pss"] for x in m]) / median([x["total_pss"] for x in node])
+            rows.append(f"| {key} total PSS <= 0.5x Node.js cluster's | {fx(v)} | {_verdict(v, v <= 0.5)} |")
+    return rows

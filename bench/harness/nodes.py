@@ -498,12 +498,56 @@ def render(args, argv, results, info, started, finished, loads):
                       f"({len(firsts)} of {len(stops)} stops; 200 again after a 503: "
                       f"{sum(1 for s in stops if s['readyz_200_after_503'])} times)."]
         lines.append("")
+    lines += findings(args, results)
     verdicts = targets(args, results)
     if verdicts:
         lines += ["### Targets", "", "| target | measured | verdict |", "|---|---|---|"]
         lines += [f"| {t} | {m} | {'met' if ok else 'MISSED'} |" for t, m, ok in verdicts]
         lines.append("")
     return "\n".join(lines)
+
+
+def findings(args, results):
+    """Which HAProxy settings the zeros depend on, from the sums of this run's profiles."""
+    def total(profile, name):
+        sel = [r for r in results if r["lb"] == profile and r["scenario"] == name]
+        return (sum(r["failed"] for r in sel), sum(r["requests"] for r in sel)) if sel else None
+
+    def by_profile(name):
+        parts = [f"{p} {t[0]} of {t[1]}" for p in args.lb if (t := total(p, name))]
+        return ", ".join(parts) or "not run"
+
+    def downs():
+        parts = []
+        for p in args.lb:
+            d = [r["marked_down_s"] for r in results if r["lb"] == p and r["scenario"] == "kill" and r["marked_down_s"] is not None]
+            if d:
+                parts.append(f"{p} {min(d):.2f}-{max(d):.2f} s")
+        return ", ".join(parts)
+
+    window = args.inter_ms * args.fall / 1000
+    return [
+        "### What the 0 failed depends on", "",
+        f"- A replacement with the orchestrator's part (replace-drain: {by_profile('replace-drain')} failed) and each "
+        f"node's own rolling restart (reload: {by_profile('reload')}) depend on no HAProxy retry: the node leaves "
+        "HAProxy before its primary gets SIGTERM, and inside a node the primary starts each new worker and waits for "
+        "it to be ready before it drains the old one.",
+        f"- A bare SIGTERM (replace-sigterm: {by_profile('replace-sigterm')}) is 0 only with `retry-on conn-failure` "
+        "and `option redispatch`: the primary's /readyz turns 503 within tens of milliseconds, but its workers close "
+        "their listeners at once too, and HAProxy keeps sending new connections to the node until its checks see the "
+        f"503 (up to inter x fall = {window:.1f} s), which the node refuses; HAProxy then resends them to another node "
+        "(the redispatches in the table). Without retries they reach the client as 503; `observe layer4 on-error "
+        "mark-down` takes the node out at the first refusal and leaves a few. A Kubernetes Service (kube-proxy) does "
+        "not retry: there the 0 comes from the orchestrator's order (the endpoint is removed while a preStop hook "
+        "waits, then SIGTERM), which is replace-drain here. A preStop sleep alone would not help in this setup: "
+        "/readyz stays 200 until SIGTERM, so HAProxy takes the node out only with the runtime API.",
+        f"- kill -9 (kill: {by_profile('kill')}): with retries, the requests in flight on the killed node get an empty "
+        "response or a reset and are resent to another node (`empty-response`), as are the connections refused until "
+        "the node is DOWN: 0 failed. Without retries, the client sees the requests in flight and every request "
+        f"HAProxy sends to the node until it is DOWN (health checks: about inter x fall = {window:.1f} s; "
+        f"measured: {downs() or 'not run'}).",
+        "",
+    ]
 
 
 def targets(args, results):
@@ -563,8 +607,9 @@ def parse_args(argv):
                    help="extra environment for every node's primary (repeatable)")
     p.add_argument("--record", action="store_true", help="write the section into bench/RESULTS.md")
     p.add_argument("--check", action="store_true", help="exit with code 1 when a target is missed (for CI)")
-    p.add_argument("--from-json", metavar="RESULTS_JSON",
-                   help="run nothing: render a finished run's report again from its results.json (with --record, into RESULTS.md)")
+    p.add_argument("--from-json", metavar="RESULTS_JSON", action="append",
+                   help="run nothing: render a finished run's report again from its results.json (with --record, into "
+                        "RESULTS.md); repeated, the further runs are added as summary rows")
     a = p.parse_args(argv)
     a.scenarios = [s for s in a.scenarios.split(",") if s]
     unknown = [s for s in a.scenarios if s not in SCENARIOS]
@@ -598,14 +643,40 @@ def _times_of(results_json):
     return {"started": started, "finished": finished, "loads": loads}
 
 
+def repeats_table(runs):
+    """One row per further run (from --from-json after the first): its command and per-scenario sums per profile."""
+    lines = ["### Further runs", "",
+             "| run | command | profile | replace-drain failed / requests | replace-sigterm | kill | reload | kill: DOWN s, workers gone s |",
+             "|---|---|---|---:|---:|---:|---:|---|"]
+    for path, raw in runs:
+        a = raw["args"]
+        times = raw.get("times") or _times_of(path)
+        for profile in a["lb"]:
+            sel = [r for r in raw["results"] if r["lb"] == profile]
+            cells = []
+            for name in SCENARIOS:
+                x = [r for r in sel if r["scenario"] == name]
+                cells.append(f"{sum(r['failed'] for r in x)} / {sum(r['requests'] for r in x)}" if x else "not run")
+            kills = "; ".join(f"{_f(r['marked_down_s'])}, {_f(r['workers_gone_s'], '.3f')}" for r in sel if r["scenario"] == "kill")
+            lines.append(f"| {times['started']} | `bench/nodes.sh {' '.join(raw['argv'])}` | {profile} | " + " | ".join(cells)
+                         + f" | {kills or 'n/a'} |")
+    return lines + [""]
+
+
 def rerender(args):
-    """Renders a finished run's section again from its results.json."""
-    with open(args.from_json) as f:
-        raw = json.load(f)
+    """Renders a finished run's section again from its results.json; further results.json files (--from-json
+    repeated) are added as one summary row per profile each."""
+    loaded = []
+    for path in args.from_json:
+        with open(path) as f:
+            loaded.append((path, json.load(f)))
+    path, raw = loaded[0]
     run_args = argparse.Namespace(**{**raw["args"], "record": args.record})
-    times = raw.get("times") or _times_of(args.from_json)
+    times = raw.get("times") or _times_of(path)
     text = render(run_args, raw["argv"], raw["results"], raw["machine"], times.get("started", "?"),
                   times.get("finished", "?"), tuple(times.get("loads", ("?", "?"))))
+    if len(loaded) > 1:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(repeats_table(loaded[1:]))
     if args.record:
         record(text)
     print(text)

@@ -67,9 +67,14 @@ class NodeNetwork:
         return ["ip", "netns", "exec", self.name]
 
     def sysctl(self, key):
-        out = subprocess.run(self.exec_prefix() + ["sysctl", "-n", key], stdout=subprocess.PIPE,
+        """A sysctl as this namespace sees it (/proc/sys/net is per network namespace), or None."""
+        out = subprocess.run(self.exec_prefix() + ["cat", f"/proc/sys/{key.replace('.', '/')}"], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, stdin=subprocess.DEVNULL, timeout=30).stdout
         return out.strip() or None
+
+    def set_sysctl(self, key, value):
+        subprocess.run(self.exec_prefix() + ["sh", "-c", f"echo {value} > /proc/sys/{key.replace('.', '/')}"],
+                       check=True, stdin=subprocess.DEVNULL, timeout=30)
 
     def pids(self):
         """Every process that runs in this namespace."""
@@ -121,8 +126,7 @@ class Network:
             _ip(*ns, "addr", "add", f"{node_ip}/30", "dev", node_if)
             _ip(*ns, "link", "set", node_if, "up")
             node = NodeNetwork(name, host_if, node_if, str(host_ip), str(node_ip))
-            subprocess.run(node.exec_prefix() + ["sysctl", "-q", "-w", "net.ipv4.tcp_migrate_req=1"], check=True,
-                           stdin=subprocess.DEVNULL, timeout=30)
+            node.set_sysctl("net.ipv4.tcp_migrate_req", 1)
             self.nodes.append(node)
         return self.nodes
 

@@ -514,7 +514,7 @@ def findings(args, results):
         return (sum(r["failed"] for r in sel), sum(r["requests"] for r in sel)) if sel else None
 
     def by_profile(name):
-        parts = [f"{p} {t[0]} of {t[1]}" for p in args.lb if (t := total(p, name))]
+        parts = [f"{p}: {t[0]} failed of {t[1]}" for p in args.lb if (t := total(p, name))]
         return ", ".join(parts) or "not run"
 
     def downs():
@@ -526,9 +526,8 @@ def findings(args, results):
         return ", ".join(parts)
 
     window = args.inter_ms * args.fall / 1000
-    return [
-        "### What the 0 failed depends on", "",
-        f"- A replacement with the orchestrator's part (replace-drain: {by_profile('replace-drain')} failed) and each "
+    bullets = [
+        f"- A replacement with the orchestrator's part (replace-drain: {by_profile('replace-drain')}) and each "
         f"node's own rolling restart (reload: {by_profile('reload')}) depend on no HAProxy retry: the node leaves "
         "HAProxy before its primary gets SIGTERM, and inside a node the primary starts each new worker and waits for "
         "it to be ready before it drains the old one.",
@@ -543,11 +542,17 @@ def findings(args, results):
         "/readyz stays 200 until SIGTERM, so HAProxy takes the node out only with the runtime API.",
         f"- kill -9 (kill: {by_profile('kill')}): with retries, the requests in flight on the killed node get an empty "
         "response or a reset and are resent to another node (`empty-response`), as are the connections refused until "
-        "the node is DOWN: 0 failed. Without retries, the client sees the requests in flight and every request "
+        "the node is DOWN: 0 failed. That is safe here because the load is GET; a request that is not idempotent may "
+        "have run on the killed node, and HAProxy's documentation advises excluding such requests from these retries "
+        "(`http-request disable-l7-retry`), so those in flight would fail. Without retries, the client sees the requests in flight and every request "
         f"HAProxy sends to the node until it is DOWN (health checks: about inter x fall = {window:.1f} s; "
         f"measured: {downs() or 'not run'}).",
-        "",
     ]
+    ran = {r["scenario"] for r in results}
+    # each bullet speaks of the scenarios it names first; one that did not run is left out
+    bullets = [b for b, names in zip(bullets, (("replace-drain", "reload"), ("replace-sigterm",), ("kill",)))
+               if ran & set(names)]
+    return ["### What the 0 failed depends on", ""] + bullets + [""] if bullets else []
 
 
 def targets(args, results):

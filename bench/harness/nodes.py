@@ -543,8 +543,8 @@ def findings(args, results):
         f"- kill -9 (kill: {by_profile('kill')}): with retries, the requests in flight on the killed node get an empty "
         "response or a reset and are resent to another node (`empty-response`), as are the connections refused until "
         "the node is DOWN: 0 failed. That is safe here because the load is GET; a request that is not idempotent may "
-        "have run on the killed node, and HAProxy's documentation advises excluding such requests from these retries "
-        "(`http-request disable-l7-retry`), so those in flight would fail. Without retries, the client sees the requests in flight and every request "
+        "have run on the killed node before it died, and would then run twice; such requests are kept out of these "
+        "retries (HAProxy: `http-request disable-l7-retry`), so those in flight would fail. Without retries, the client sees the requests in flight and every request "
         f"HAProxy sends to the node until it is DOWN (health checks: about inter x fall = {window:.1f} s; "
         f"measured: {downs() or 'not run'}).",
     ]

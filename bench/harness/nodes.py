@@ -460,6 +460,9 @@ def render(args, argv, results, info, started, finished, loads):
         "HAProxy has it UP, next node.",
         "- replace-sigterm: the same without the orchestrator's part: SIGTERM at once, the primary's /readyz turning 503 "
         "is the only thing HAProxy learns.",
+        "- Timings of a replacement: from SIGTERM to the first /readyz 503 (polled every 10 ms), to DOWN in HAProxy "
+        "(n/a: the primary had exited before HAProxy marked the node down), to the primary's exit; then from the new "
+        "primary's start to its /readyz 200, and on to UP in HAProxy.",
         "- kill: `kill -9` of one node's primary (node 1, 2, 3 in rounds 1, 2, 3); DOWN = HAProxy's `show stat` status "
         "polled every 5 ms; workers gone = every worker pid of that node no longer alive; then a new primary on the node.",
         "- reload: `POST /control/reload` on each node's control socket in turn (each waits for its rollout).",

@@ -651,9 +651,11 @@ def _times_of(results_json):
     return {"started": started, "finished": finished, "loads": loads}
 
 
-def repeats_table(runs):
+def repeats_table(runs, argv):
     """One row per further run (from --from-json after the first): its command and per-scenario sums per profile."""
     lines = ["### Further runs", "",
+             "Later runs of the same code, summed per profile (their own tables are in their folders' report.md). "
+             f"This section was rendered with `bench/nodes.sh {' '.join(argv)}`.", "",
              "| run | command | profile | replace-drain failed / requests | replace-sigterm | kill | reload | kill: DOWN s, workers gone s |",
              "|---|---|---|---:|---:|---:|---:|---|"]
     for path, raw in runs:
@@ -684,7 +686,7 @@ def rerender(args):
     text = render(run_args, raw["argv"], raw["results"], raw["machine"], times.get("started", "?"),
                   times.get("finished", "?"), tuple(times.get("loads", ("?", "?"))))
     if len(loaded) > 1:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(repeats_table(loaded[1:]))
+        text = text.rstrip("\n") + "\n\n" + "\n".join(repeats_table(loaded[1:], args.argv))
     if args.record:
         record(text)
     print(text)
@@ -693,6 +695,7 @@ def rerender(args):
 
 def main(argv):
     args = parse_args(argv)
+    args.argv = argv
     if args.from_json:
         return rerender(args)
     if os.geteuid() != 0:

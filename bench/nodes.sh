@@ -20,7 +20,8 @@ for tool in dotnet python3; do
 done
 
 case " $* " in
-    *" --help "*|*" -h "*) cd "$here" && exec python3 -m harness.nodes --help ;;
+    *" --from-json "*) PYTHONPATH="$here" exec python3 -m harness.nodes "$@" ;;
+    *" --help "*|*" -h "*) PYTHONPATH="$here" exec python3 -m harness.nodes --help ;;
 esac
 
 echo "building Release (Primary builds Worker too)" >&2
@@ -28,5 +29,4 @@ dotnet build "$repo/Primary/ClusterTemplate.Primary.csproj" -c Release -m:1 -nol
 
 # python3 removes every namespace, veth and process it made on exit, error, Ctrl+C and SIGTERM; the processes it
 # started also die with it if it is killed (PR_SET_PDEATHSIG).
-cd "$here"
-exec python3 -m harness.nodes "$@"
+PYTHONPATH="$here" exec python3 -m harness.nodes "$@"

@@ -654,7 +654,7 @@ def _times_of(results_json):
 def repeats_table(runs, argv):
     """One row per further run (from --from-json after the first): its command and per-scenario sums per profile."""
     lines = ["### Further runs", "",
-             "Later runs of the same code, summed per profile (their own tables are in their folders' report.md). "
+             "Later runs with the same scenarios and settings, summed per profile (their own tables are in their folders' report.md). "
              f"This section was rendered with `bench/nodes.sh {' '.join(argv)}`.", "",
              "| run | command | profile | replace-drain failed / requests | replace-sigterm | kill | reload | kill: DOWN s, workers gone s |",
              "|---|---|---|---:|---:|---:|---:|---|"]

@@ -320,7 +320,7 @@ def render(args, argv, results, info):
 
 
 # Written by bench/nodes.sh into the same file; kept when this report replaces the rest.
-KEPT_SECTIONS = ["## Several nodes behind HAProxy"]
+KEPT_SECTIONS = ["## Several nodes behind HAProxy", "## Several nodes behind HAProxy, with a shutdown delay"]
 
 
 def record(text):

@@ -38,6 +38,16 @@ HEALTH_PORT = 8081
 STOP_TIMEOUT_S = 60.0
 READY_TIMEOUT_S = 60.0
 SECTION = "## Several nodes behind HAProxy"
+
+
+def section_heading(args):
+    """The run's heading in RESULTS.md: runs whose primaries wait a shutdown delay have a section of their own."""
+    return SECTION + (", with a shutdown delay" if shutdown_delay(args) > 0 else "")
+
+
+def shutdown_delay(args):
+    """Seconds of Cluster:ShutdownDelay the nodes' primaries wait (0 in results recorded before the option)."""
+    return getattr(args, "shutdown_delay", 0.0) or 0.0
 SCENARIOS = ("replace-drain", "replace-sigterm", "kill", "reload")
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -217,6 +227,8 @@ class Run:
         log(f"namespaces {', '.join(n.name for n in nets)} on {self.network.subnet}; "
             f"tcp_migrate_req in each: {', '.join(str(n.sysctl('net.ipv4.tcp_migrate_req')) for n in nets)}")
         extra = dict(item.split("=", 1) for item in self.args.cluster_env)
+        if shutdown_delay(self.args) > 0:
+            extra["Cluster__ShutdownDelay"] = str(datetime.timedelta(seconds=shutdown_delay(self.args)))
         self.nodes = [Node(i, n, self.workdir, extra) for i, n in enumerate(nets, start=1)]
         for node in self.nodes:
             node.start()
@@ -424,8 +436,9 @@ def _timings(r):
 
 
 def render(args, argv, results, info, started, finished, loads):
+    delay = shutdown_delay(args)
     lines = [
-        SECTION,
+        section_heading(args),
         "",
         f"Run: {started} to {finished} (UTC), {info['cores']} cores ({info['cpu']}), kernel {info['kernel']}, "
         f"{info['haproxy']}, {info['wrk']}; load average {loads[0]} before, {loads[1]} after (the machine was shared "
@@ -439,7 +452,8 @@ def render(args, argv, results, info, started, finished, loads):
         "",
         f"{NODES} nodes, each a network namespace (a veth pair to the root namespace on its own /30, its own "
         f"`net.ipv4.tcp_migrate_req=1`) running `ClusterTemplate.Primary --workers {WORKERS} --mode reuseport --port "
-        f"{NODE_PORT} --health-endpoint http://*:{HEALTH_PORT} --Cluster:Health:MinReadyWorkers {WORKERS}` under "
+        f"{NODE_PORT} --health-endpoint http://*:{HEALTH_PORT} --Cluster:Health:MinReadyWorkers {WORKERS}"
+        f"{f' --shutdown-delay {datetime.timedelta(seconds=delay)}' if delay > 0 else ''}` under "
         f"`ip netns exec`. HAProxy (foreground, generated configuration) on 127.0.0.1: `balance roundrobin`, "
         f"`option httpchk GET /readyz`, `http-check expect status 200`, `inter {args.inter_ms}ms fall {args.fall} "
         f"rise {args.rise}`, `timeout connect 1s`, and one of three profiles: **retries**: `retries 3`, `option redispatch 1`, "
@@ -529,11 +543,18 @@ def findings(args, results):
         return ", ".join(parts)
 
     window = args.inter_ms * args.fall / 1000
+    delay = shutdown_delay(args)
     bullets = [
         f"- A replacement with the orchestrator's part (replace-drain: {by_profile('replace-drain')}) and each "
         f"node's own rolling restart (reload: {by_profile('reload')}) depend on no HAProxy retry: the node leaves "
         "HAProxy before its primary gets SIGTERM, and inside a node the primary starts each new worker and waits for "
         "it to be ready before it drains the old one.",
+        (f"- A bare SIGTERM (replace-sigterm: {by_profile('replace-sigterm')}) needs no HAProxy retry with "
+         f"`Cluster:ShutdownDelay` = {delay:g} s: the primary's /readyz turns 503 within tens of milliseconds of the "
+         "SIGTERM while its workers keep accepting for the delay, which is longer than HAProxy needs to see the 503 "
+         f"(up to inter x fall = {window:.1f} s, plus a check's own time), so the node is DOWN before it refuses "
+         "anything; then the drain starts. This is kube-apiserver's `--shutdown-delay-duration`; in Kubernetes the "
+         "manifests' preStop sleep plays that part instead." if delay >= window else
         f"- A bare SIGTERM (replace-sigterm: {by_profile('replace-sigterm')}) is 0 only with `retry-on conn-failure` "
         "and `option redispatch`: the primary's /readyz turns 503 within tens of milliseconds, but its workers close "
         "their listeners at once too, and HAProxy keeps sending new connections to the node until its checks see the "
@@ -542,7 +563,8 @@ def findings(args, results):
         "mark-down` takes the node out at the first refusal and leaves a few. A Kubernetes Service (kube-proxy) does "
         "not retry: there the 0 comes from the orchestrator's order (the endpoint is removed while a preStop hook "
         "waits, then SIGTERM), which is replace-drain here. A preStop sleep alone would not help in this setup: "
-        "/readyz stays 200 until SIGTERM, so HAProxy takes the node out only with the runtime API.",
+        "/readyz stays 200 until SIGTERM, so HAProxy takes the node out only with the runtime API, or when the primary "
+        "keeps serving after its 503 (`--shutdown-delay`: the section 'with a shutdown delay')."),
         f"- kill -9 (kill: {by_profile('kill')}): with retries, the requests in flight on the killed node get an empty "
         "response or a reset and are resent to another node (`empty-response`), as are the connections refused until "
         "the node is DOWN: 0 failed. That is safe here because the load is GET; a request that is not idempotent may "
@@ -566,7 +588,8 @@ def targets(args, results):
     limit_down = args.inter_ms * (args.fall + 1) / 1000
     for profile in args.lb:
         runs = [r for r in results if r["lb"] == profile]
-        for name in ("replace-drain", "reload") + (("replace-sigterm",) if profile == "retries" else ()):
+        delayed = shutdown_delay(args) >= args.inter_ms * args.fall / 1000
+        for name in ("replace-drain", "reload") + (("replace-sigterm",) if profile == "retries" or delayed else ()):
             sel = [r for r in runs if r["scenario"] == name]
             if sel:
                 failed = sum(r["failed"] for r in sel)
@@ -593,7 +616,7 @@ def record(section):
     except OSError:
         text = ""
     with open(path, "w") as f:
-        f.write(report.replace_section(text, SECTION, section))
+        f.write(report.replace_section(text, section.split("\n", 1)[0], section))
 
 
 def parse_args(argv):
@@ -605,6 +628,9 @@ def parse_args(argv):
                    help="HAProxy profiles to run every round under, in order (comma-separated): retries (retries and "
                         "redispatch on a refused or empty connection), plain (no retries), observe (no retries, the first "
                         "live-traffic error marks a node down); default retries")
+    p.add_argument("--shutdown-delay", type=float, default=0.0, metavar="SECONDS",
+                   help="Cluster:ShutdownDelay of every primary: it keeps serving this long after its /readyz turns 503 "
+                        "on SIGTERM (default 0; its runs get a RESULTS.md section of their own)")
     p.add_argument("--connections", type=int, default=16, help="connections of each wrk (default 16)")
     p.add_argument("--lead", type=float, default=2.0, help="seconds of load before each scenario's action (default 2)")
     p.add_argument("--tail", type=float, default=2.0, help="seconds of load after it (default 2)")

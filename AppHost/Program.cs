@@ -7,9 +7,16 @@ var settings = builder.Configuration.GetSection("Cluster");
 
 // A primary that runs N worker processes on one public port, restarts them when they crash or hang,
 // and shows each of them as a row under it, with commands to restart one, roll all, or scale.
-builder.AddCluster<Projects.ClusterTemplate_Primary>("cluster")
+var cluster = builder.AddCluster<Projects.ClusterTemplate_Primary>("cluster")
     .WithWorkers(settings.GetValue("Workers", ClusterResourceBuilderExtensions.DefaultWorkers))
     .WithPublicPort(settings.GetValue("Port", ClusterResourceBuilderExtensions.DefaultPort))
     .WithMode(settings.GetValue("Mode", ClusterMode.Default));
+
+// HTTPS on the public port (README, "HTTPS and HTTP/2"), with Kestrel's settings: --Kestrel:Certificates:Default:Path=dev.pem
+// --Kestrel:Certificates:Default:KeyPath=dev.key, as `dotnet dev-certs https --export-path dev.pem --format Pem --no-password` writes them.
+if (builder.Configuration["Kestrel:Certificates:Default:Path"] is { Length: > 0 } certificate)
+{
+    cluster.WithHttpsCertificate(certificate, builder.Configuration["Kestrel:Certificates:Default:KeyPath"]);
+}
 
 builder.Build().Run();

@@ -1,6 +1,6 @@
 using System.Globalization;
-using ClusterTemplate.TestSupport;
 using ClusterTemplate.Tests.Tls;
+using ClusterTemplate.TestSupport;
 
 namespace ClusterTemplate.Tests.Cluster;
 

@@ -17,4 +17,11 @@ if (settings.GetValue<int?>("Workers") is { } workers)
     cluster.WithWorkers(workers);
 }
 
+// HTTPS on the public port (README, "HTTPS and HTTP/2"), with Kestrel's settings: --Kestrel:Certificates:Default:Path=dev.pem
+// --Kestrel:Certificates:Default:KeyPath=dev.key, as `dotnet dev-certs https --export-path dev.pem --format Pem --no-password` writes them.
+if (builder.Configuration["Kestrel:Certificates:Default:Path"] is { Length: > 0 } certificate)
+{
+    cluster.WithHttpsCertificate(certificate, builder.Configuration["Kestrel:Certificates:Default:KeyPath"]);
+}
+
 builder.Build().Run();

@@ -150,6 +150,34 @@ public static class ClusterResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Serves the public port over HTTPS (HTTP/1.1 and HTTP/2 by ALPN) with this certificate: the primary's
+    /// <c>Kestrel:Certificates:Default</c>, which it checks at start and re-reads on every reload. The public endpoint
+    /// is shown as <c>https</c>. The workers terminate TLS in the reuseport and shared modes, the primary in proxy mode.
+    /// </summary>
+    /// <param name="builder">The cluster.</param>
+    /// <param name="certificatePath">The certificate: a PEM file, or a PFX with <paramref name="password"/>.</param>
+    /// <param name="keyPath">The PEM private key, unless it is in the certificate's file.</param>
+    /// <param name="password">The PFX's password or the encrypted key's, as a secret parameter; none by default.</param>
+    public static IResourceBuilder<ClusterResource> WithHttpsCertificate(
+        this IResourceBuilder<ClusterResource> builder, string certificatePath, string? keyPath = null, IResourceBuilder<ParameterResource>? password = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(certificatePath);
+        GetCluster(builder);
+        builder.WithEnvironment("Kestrel__Certificates__Default__Path", Path.GetFullPath(certificatePath));
+        if (keyPath is not null)
+        {
+            builder.WithEnvironment("Kestrel__Certificates__Default__KeyPath", Path.GetFullPath(keyPath));
+        }
+
+        if (password is not null)
+        {
+            builder.WithEnvironment("Kestrel__Certificates__Default__Password", password);
+        }
+
+        return builder.WithEndpoint(PublicEndpointName, endpoint => endpoint.UriScheme = "https");
+    }
+
     /// <summary>Sets an environment variable on every worker (the primary's <c>Cluster:Environment</c>).</summary>
     public static IResourceBuilder<ClusterResource> WithWorkerEnvironment(this IResourceBuilder<ClusterResource> builder, string name, string value)
     {

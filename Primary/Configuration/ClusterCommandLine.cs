@@ -17,6 +17,8 @@ public static class ClusterCommandLine
         ["--init"] = "Cluster:Init:When",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",
         ["--health-endpoint"] = "Cluster:HealthEndpoint",
+        ["--address"] = "Cluster:Address",
+        ["--protocols"] = "Cluster:Protocols",
     };
 
     /// <summary>

@@ -125,6 +125,19 @@ public sealed class ClusterOptions
     /// <summary>Liveness and readiness probing.</summary>
     public HealthProbeOptions Health { get; set; } = new();
 
+    /// <summary>
+    /// The IP address the public port is bound on: <c>127.0.0.1</c> behind a local reverse proxy, <c>::1</c>, <c>::</c>, or one
+    /// interface's address. Defaults to every interface (<c>*</c>).
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>
+    /// What the public port speaks, in Kestrel's words: <c>Http1</c>, <c>Http2</c> or <c>Http1AndHttp2</c>. Defaults to
+    /// <c>Http1AndHttp2</c> (chosen by ALPN) with a certificate (<c>Kestrel:Certificates:Default</c>), and to <c>Http1</c>
+    /// without; <c>Http2</c> without a certificate is HTTP/2 in clear text (h2c).
+    /// </summary>
+    public string? Protocols { get; set; }
+
     /// <summary>What <see cref="ClusterSettingsReader"/> could not read; validation reports it with the rules' failures.</summary>
     internal IReadOnlyList<SettingReadError> ReadErrors { get; set; } = [];
 }

@@ -1,3 +1,6 @@
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
+
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>
@@ -60,6 +63,8 @@ internal static class ClusterSettingRules
         new("Cluster:Health:StartupTimeout", "a positive time span such as 00:00:30", o => o.Health.StartupTimeout, o => o.Health.StartupTimeout > TimeSpan.Zero),
         MinReadyWorkers,
         HealthEndpoint,
+        new("Cluster:Address", PublicAddress.AcceptedValues, o => o.Address, o => PublicAddress.IsValid(o.Address)),
+        new("Cluster:Protocols", PublicProtocols.AcceptedValues, o => o.Protocols, o => PublicProtocols.Parse(o.Protocols, tls: true) is not null),
     ];
 
     /// <summary>The rule of a setting, by its path (case-insensitive).</summary>

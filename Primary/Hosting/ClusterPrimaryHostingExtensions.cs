@@ -10,6 +10,7 @@ using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Tls;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +58,10 @@ public static class ClusterPrimaryHostingExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterStartupValidator>());
+
+        // HTTPS on the public port: Kestrel's default certificate, checked at start and re-read on every reload.
+        services.TryAddSingleton<PublicCertificate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterTlsValidator>());
 
         // Long enough for the shutdown delay, the workers' drain and the kill that follows it. Read leniently: the host resolves
         // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.

@@ -52,33 +52,40 @@ public sealed class ContainerDefaultsTests(ITestOutputHelper output) : IDisposab
         Assert.Equal([dockerfile.WorkingDirectory + "/" + Path.GetFileName(primaryDll)], dockerfile.Entrypoint.Skip(1));
 
         using var primary = StartContainer(install, temp, environment, [ResolveDotnet(), primaryDll]);
-        var health = new Uri($"http://127.0.0.1:{healthPort}");
-        var ready = await WaitForReadyAsync(primary, health);
+        try
+        {
+            var health = new Uri($"http://127.0.0.1:{healthPort}");
+            var ready = await WaitForReadyAsync(primary, health);
 
-        // Workers unset: one per processor this process sees, as in a pod it would be one per CPU of its limit.
-        Assert.Equal(Environment.ProcessorCount, ready.GetProperty("total").GetInt32());
-        var answer = await PublicClient.GetAsync(new Uri($"http://127.0.0.1:{port}"));
-        Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(KubernetesManifestTests.ImageAppUserId, UidOf(primary.Id));
-        Assert.Equal(KubernetesManifestTests.ImageAppUserId, UidOf(answer.ProcessId));
+            // Workers unset: one per processor this process sees, as in a pod it would be one per CPU of its limit.
+            Assert.Equal(Environment.ProcessorCount, ready.GetProperty("total").GetInt32());
+            var answer = await PublicClient.GetAsync(new Uri($"http://127.0.0.1:{port}"));
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Equal(KubernetesManifestTests.ImageAppUserId, UidOf(primary.Id));
+            Assert.Equal(KubernetesManifestTests.ImageAppUserId, UidOf(answer.ProcessId));
 
-        // Its sockets are on the tmpfs, seen only inside the container: the host's folder under it stays empty.
-        var runtimeDirectory = ControlSocket.DefaultRuntimeDirectory(port, null, (uint)KubernetesManifestTests.ImageAppUserId, temp, hasRunFolder: true);
-        Assert.True(File.Exists($"/proc/{primary.Id}/root{ControlSocket.PathIn(runtimeDirectory)}"), $"no control socket in {runtimeDirectory} inside the container");
-        Assert.Empty(Directory.GetFileSystemEntries(temp));
+            // Its sockets are on the tmpfs, seen only inside the container: the host's folder under it stays empty.
+            var runtimeDirectory = ControlSocket.DefaultRuntimeDirectory(port, null, (uint)KubernetesManifestTests.ImageAppUserId, temp, hasRunFolder: true);
+            Assert.True(File.Exists($"/proc/{primary.Id}/root{ControlSocket.PathIn(runtimeDirectory)}"), $"no control socket in {runtimeDirectory} inside the container");
+            Assert.Empty(Directory.GetFileSystemEntries(temp));
 
-        // Logs on stdout, shared mode chosen with nothing to warn about, and no line on stderr.
-        Assert.Contains(_output, line => line.StartsWith("out: ", StringComparison.Ordinal) && line.Contains("mode shared", StringComparison.Ordinal));
-        Assert.Contains(_output, line => line.StartsWith("out: [worker ", StringComparison.Ordinal));
-        Assert.DoesNotContain(_output, line => line.StartsWith("err: ", StringComparison.Ordinal) || line.Contains("warn", StringComparison.OrdinalIgnoreCase));
+            // Logs on stdout, shared mode chosen with nothing to warn about, and no line on stderr.
+            Assert.Contains(_output, line => line.StartsWith("out: ", StringComparison.Ordinal) && line.Contains("mode shared", StringComparison.Ordinal));
+            Assert.Contains(_output, line => line.StartsWith("out: [worker ", StringComparison.Ordinal));
+            Assert.DoesNotContain(_output, line => line.StartsWith("err: ", StringComparison.Ordinal) || line.Contains("warn", StringComparison.OrdinalIgnoreCase));
 
-        // What the kubelet does after the preStop sleep.
-        Assert.True(UnixSignals.Send(primary.Id, UnixSignals.SigTerm));
-        using var budget = new CancellationTokenSource(s_stopBudget);
-        await primary.WaitForExitAsync(budget.Token);
+            // What the kubelet does after the preStop sleep.
+            Assert.True(UnixSignals.Send(primary.Id, UnixSignals.SigTerm));
+            using var budget = new CancellationTokenSource(s_stopBudget);
+            await primary.WaitForExitAsync(budget.Token);
 
-        Assert.Equal(0, primary.ExitCode);
-        Assert.False(PrimaryProcess.IsAlive(answer.ProcessId), $"worker pid {answer.ProcessId} outlived the primary");
+            Assert.Equal(0, primary.ExitCode);
+            Assert.False(PrimaryProcess.IsAlive(answer.ProcessId), $"worker pid {answer.ProcessId} outlived the primary");
+        }
+        finally
+        {
+            await StopAsync(primary);
+        }
     }
 
     public void Dispose()
@@ -193,6 +200,21 @@ public sealed class ContainerDefaultsTests(ITestOutputHelper output) : IDisposab
         catch (InvalidOperationException)
         {
             // The test has ended: nothing reads its log any more.
+        }
+    }
+
+    /// <summary>Stops a container the test did not see to its end: SIGTERM, then SIGKILL to what is left.</summary>
+    private static async Task StopAsync(Process primary)
+    {
+        if (!primary.HasExited)
+        {
+            UnixSignals.Send(primary.Id, UnixSignals.SigTerm);
+            using var budget = new CancellationTokenSource(s_stopBudget);
+            await primary.WaitForExitAsync(budget.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!primary.HasExited)
+            {
+                primary.Kill(entireProcessTree: true);
+            }
         }
     }
 

@@ -40,6 +40,7 @@ internal static class UsageText
                 ("--worker-path <path>", "Cluster:WorkerPath, the worker's executable or .dll (default: found beside the primary)"),
                 ("--working-directory <path>", "Cluster:WorkingDirectory, the folder workers run in (default: the primary's)"),
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),
+                ("--shutdown-delay <time>", $"Cluster:ShutdownDelay, {ClusterSettingRules.ShutdownDelay.Accepted}: keep serving after /readyz fails on SIGTERM"),
                 ("--init <when>", $"Cluster:Init:When, {InitSchedule.AcceptedValues}: run the worker program once (CLUSTER_ROLE=init) before the workers"),
                 ("--runtime-directory <path>", "Cluster:RuntimeDirectory, the folder of the control and management sockets"),
                 ("--health-endpoint <url>", $"Cluster:HealthEndpoint, /healthz and /readyz on TCP: {ClusterSettingRules.HealthEndpoint.Accepted}"),

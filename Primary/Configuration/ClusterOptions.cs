@@ -14,6 +14,9 @@ public sealed class ClusterOptions
     /// <summary>Most workers a cluster runs.</summary>
     public const int MaxWorkers = 256;
 
+    /// <summary>The longest <see cref="ShutdownDelay"/>: a load balancer that needs more has a check interval too long to drain behind.</summary>
+    public static readonly TimeSpan MaxShutdownDelay = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether a cluster may run <paramref name="workers"/> workers.</summary>
     public static bool IsValidWorkerCount(int workers) => workers is >= MinWorkers and <= MaxWorkers;
 
@@ -58,6 +61,14 @@ public sealed class ClusterOptions
 
     /// <summary>The budgets derived from <see cref="DrainTimeout"/>.</summary>
     public DrainBudget Drain => new(DrainTimeout);
+
+    /// <summary>
+    /// On SIGTERM, how long the primary keeps its workers serving after <c>/readyz</c> starts answering 503 and before
+    /// the drain starts, so a load balancer that polls <c>/readyz</c> takes the node out while it still accepts
+    /// connections (kube-apiserver's <c>--shutdown-delay-duration</c>). Set it to the balancer's check interval times
+    /// its fall count, plus a margin. Kubernetes needs none: its <c>preStop</c> sleep comes before SIGTERM. Defaults to 0.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// Sizes each worker's runtime to its share of the machine: <c>DOTNET_PROCESSOR_COUNT</c> = its share of

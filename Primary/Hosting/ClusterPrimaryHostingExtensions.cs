@@ -58,7 +58,7 @@ public static class ClusterPrimaryHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterStartupValidator>());
 
-        // Long enough for the workers' drain and the kill that follows it. Read leniently: the host resolves
+        // Long enough for the shutdown delay, the workers' drain and the kill that follows it. Read leniently: the host resolves
         // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.
         services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
         {
@@ -66,13 +66,18 @@ public static class ClusterPrimaryHostingExtensions
             var drain = TimeSpan.TryParse(configuration["Cluster:DrainTimeout"], CultureInfo.InvariantCulture, out var configured) && configured > TimeSpan.Zero
                 ? new DrainBudget(configured)
                 : defaults.Drain;
-            host.ShutdownTimeout = drain.PrimaryShutdownTimeout(defaults.Health.StopGracePeriod);
+            var delay = TimeSpan.TryParse(configuration["Cluster:ShutdownDelay"], CultureInfo.InvariantCulture, out var shutdownDelay)
+                && shutdownDelay > TimeSpan.Zero && shutdownDelay <= ClusterOptions.MaxShutdownDelay
+                ? shutdownDelay
+                : TimeSpan.Zero;
+            host.ShutdownTimeout = delay + drain.PrimaryShutdownTimeout(defaults.Health.StopGracePeriod);
         });
 
         services.AddClusterSupervision();
 
         // First, so that it stops last: /readyz answers 503 on the health endpoint while the workers drain.
         services.AddHostedService<HealthEndpointServer>();
+        services.AddHostedService<ShutdownDelay>();
 
         // systemd's readiness, reload, stop and watchdog notifications (when started by systemd); before the init, which the watchdog outlasts.
         services.AddClusterSystemd();

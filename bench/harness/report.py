@@ -1,4 +1,5 @@
 """Medians, ratios against the single Worker of the same round, the markdown tables and the targets."""
+import re
 import statistics
 
 MB = 1024 * 1024
@@ -229,3 +230,18 @@ def targets(results):
             rows.append(f"| ({mo['labels'].get(key, key)}, for comparison) | "
                         f"{sum(r['errors'] for r in runs)} failed in {len(runs)} | |")
     return "\n".join(rows)
+
+
+def section(text, heading):
+    """The section of a markdown text that starts with the line `heading` and ends before the next '## ' heading, or None."""
+    m = re.search(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", text, re.S | re.M)
+    return m.group(0).rstrip("\n") + "\n" if m else None
+
+
+def replace_section(text, heading, new_section):
+    """text with the section under `heading` replaced by new_section, or new_section appended when there is none."""
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    body = new_section.rstrip("\n") + "\n"
+    if pattern.search(text):
+        return pattern.sub(lambda _: body + "\n", text, count=1).rstrip("\n") + "\n"
+    return text.rstrip("\n") + ("\n\n" if text.strip() else "") + body

@@ -65,7 +65,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_grace_period_outlasts_the_preStop_sleep_the_drain_and_the_workers_stop_grace()
+    public void The_grace_period_outlasts_the_preStop_sleep_the_shutdown_delay_the_drain_and_the_workers_stop_grace()
     {
         var settings = _manifests.Settings();
         var preStop = TimeSpan.FromSeconds(_manifests.Primary.Lifecycle.PreStop.Sleep.Seconds);
@@ -73,8 +73,8 @@ public sealed class KubernetesManifestTests
 
         Assert.True(preStop > TimeSpan.Zero, "no preStop sleep: endpoints would still send to a pod that drains");
         Assert.True(
-            grace >= preStop + settings.DrainTimeout + settings.Health.StopGracePeriod + s_stopMargin,
-            $"terminationGracePeriodSeconds {grace} is less than preStop {preStop} + DrainTimeout {settings.DrainTimeout} + StopGracePeriod {settings.Health.StopGracePeriod} + {s_stopMargin}.");
+            grace >= preStop + settings.ShutdownDelay + settings.DrainTimeout + settings.Health.StopGracePeriod + s_stopMargin,
+            $"terminationGracePeriodSeconds {grace} is less than preStop {preStop} + ShutdownDelay {settings.ShutdownDelay} + DrainTimeout {settings.DrainTimeout} + StopGracePeriod {settings.Health.StopGracePeriod} + {s_stopMargin}.");
     }
 
     [Fact]

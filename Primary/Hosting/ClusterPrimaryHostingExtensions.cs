@@ -91,6 +91,13 @@ public static class ClusterPrimaryHostingExtensions
         services.AddHostedService<ClusterInitAtStart>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
 
+        // The primary binds only what its listener mode, the control socket and the health endpoint say. The
+        // addresses a shell or a container image gives every ASP.NET Core app (the official images set
+        // ASPNETCORE_HTTP_PORTS=8080) are not its own: without this, Kestrel warns that it overrides them.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             // The primary serves nothing on TCP unless the listener mode says so; the control socket comes first.

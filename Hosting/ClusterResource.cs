@@ -10,8 +10,8 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <param name="name">The resource name; worker rows are named <c>&lt;name&gt;-worker-&lt;id&gt;</c>.</param>
 public sealed class ClusterResource(string name) : ProjectResource(name)
 {
-    /// <summary>The number of worker processes the primary starts.</summary>
-    public int Workers => Settings.Workers;
+    /// <summary>The number of worker processes the primary starts: the one <c>WithWorkers</c> set, else one per core.</summary>
+    public int Workers => Settings.EffectiveWorkers;
 
     /// <summary>The public TCP port of the cluster.</summary>
     public int Port => Settings.Port;
@@ -22,7 +22,6 @@ public sealed class ClusterResource(string name) : ProjectResource(name)
     /// <summary>What the AppHost passes the primary, and its control client.</summary>
     internal ClusterAnnotation Settings { get; } = new()
     {
-        Workers = ClusterResourceBuilderExtensions.DefaultWorkers,
         Port = ClusterResourceBuilderExtensions.DefaultPort,
     };
 }

@@ -21,6 +21,12 @@ public static class ClusterResourceBuilderExtensions
     /// <summary>The public port of a cluster that <see cref="WithPublicPort"/> does not set. Defaults to 8080.</summary>
     public const int DefaultPort = 8080;
 
+    /// <summary>The name of the endpoint of the primary's <c>/healthz</c> and <c>/readyz</c>, declared when the AppHost publishes.</summary>
+    public const string HealthEndpointName = "health";
+
+    /// <summary>The port of the published primary's probes that <see cref="WithHealthPort"/> does not set. Defaults to 8081.</summary>
+    public const int DefaultHealthPort = 8081;
+
     /// <summary>
     /// Adds the cluster primary <typeparamref name="TPrimary"/> as a project resource named <paramref name="name"/>.
     /// The primary starts, supervises and restarts the workers itself (the same as outside Aspire); the AppHost
@@ -56,12 +62,12 @@ public static class ClusterResourceBuilderExtensions
         // The public port is bound by the cluster itself, so no ASPNETCORE_URLS for it, which would make Kestrel in the primary bind it too.
         resource.WithEndpointsInEnvironment(_ => false);
 
-        return resource
+        resource
             // The primary (proxy and shared modes) or its workers (reuseport mode) bind the port themselves: no Aspire proxy in front.
             .WithHttpEndpoint(port: cluster.Port, targetPort: cluster.Port, name: PublicEndpointName, isProxied: false)
             .WithEnvironment(context =>
             {
-                foreach (var (key, value) in cluster.ToEnvironment())
+                foreach (var (key, value) in cluster.ToEnvironment(context.ExecutionContext.IsRunMode))
                 {
                     context.EnvironmentVariables[key] = value;
                 }
@@ -75,6 +81,13 @@ public static class ClusterResourceBuilderExtensions
             })
             .WithHealthCheck(healthCheck)
             .WithClusterCommands(cluster);
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            resource.WithPublishedProbes(cluster);
+        }
+
+        return resource;
     }
 
     /// <summary>Sets the number of worker processes the primary starts (1..256).</summary>
@@ -91,12 +104,31 @@ public static class ClusterResourceBuilderExtensions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        GetCluster(builder).Port = port;
+        var cluster = GetCluster(builder);
+        ClusterPublishing.ThrowIfPortsCollide(builder, port, cluster.HealthPort);
+        cluster.Port = port;
         return builder.WithEndpoint(PublicEndpointName, endpoint =>
         {
             endpoint.Port = port;
             endpoint.TargetPort = port;
         });
+    }
+
+    /// <summary>
+    /// Sets the TCP port (1..65535, not the public port) on which a published primary serves <c>/healthz</c> and
+    /// <c>/readyz</c>, the <c>health</c> endpoint of its probes. A run from the AppHost has no such endpoint: it reads
+    /// them on the control socket.
+    /// </summary>
+    public static IResourceBuilder<ClusterResource> WithHealthPort(this IResourceBuilder<ClusterResource> builder, int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var cluster = GetCluster(builder);
+        ClusterPublishing.ThrowIfPortsCollide(builder, cluster.Port, port);
+        cluster.HealthPort = port;
+        return builder.Resource.Annotations.OfType<EndpointAnnotation>().Any(endpoint => endpoint.Name == HealthEndpointName)
+            ? builder.WithEndpoint(HealthEndpointName, endpoint => endpoint.TargetPort = port)
+            : builder;
     }
 
     /// <summary>Sets how connections reach the workers; <see cref="ClusterMode.Default"/> leaves it to the primary.</summary>
@@ -109,12 +141,41 @@ public static class ClusterResourceBuilderExtensions
     /// <summary>
     /// Sets the folder in which the primary keeps its control socket and the workers' management sockets.
     /// Defaults to the folder the primary picks itself: <c>$XDG_RUNTIME_DIR</c> or the temp folder, plus <c>clustertemplate-&lt;port&gt;</c>.
+    /// A run passes it as a full path from the AppHost's folder; a publish passes it as given, for the machine the primary runs on.
     /// </summary>
     public static IResourceBuilder<ClusterResource> WithRuntimeDirectory(this IResourceBuilder<ClusterResource> builder, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        GetCluster(builder).RuntimeDirectory = Path.GetFullPath(path);
+        GetCluster(builder).RuntimeDirectory = path;
         return builder;
+    }
+
+    /// <summary>
+    /// Serves the public port over HTTPS (HTTP/1.1 and HTTP/2 by ALPN) with this certificate: the primary's
+    /// <c>Kestrel:Certificates:Default</c>, which it checks at start and re-reads on every reload. The public endpoint
+    /// is shown as <c>https</c>. The workers terminate TLS in the reuseport and shared modes, the primary in proxy mode.
+    /// </summary>
+    /// <param name="builder">The cluster.</param>
+    /// <param name="certificatePath">The certificate: a PEM file, or a PFX with <paramref name="password"/>.</param>
+    /// <param name="keyPath">The PEM private key, unless it is in the certificate's file.</param>
+    /// <param name="password">The PFX's password or the encrypted key's, as a secret parameter; none by default.</param>
+    public static IResourceBuilder<ClusterResource> WithHttpsCertificate(
+        this IResourceBuilder<ClusterResource> builder, string certificatePath, string? keyPath = null, IResourceBuilder<ParameterResource>? password = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(certificatePath);
+        GetCluster(builder);
+        builder.WithEnvironment("Kestrel__Certificates__Default__Path", Path.GetFullPath(certificatePath));
+        if (keyPath is not null)
+        {
+            builder.WithEnvironment("Kestrel__Certificates__Default__KeyPath", Path.GetFullPath(keyPath));
+        }
+
+        if (password is not null)
+        {
+            builder.WithEnvironment("Kestrel__Certificates__Default__Password", password);
+        }
+
+        return builder.WithEndpoint(PublicEndpointName, endpoint => endpoint.UriScheme = "https");
     }
 
     /// <summary>Sets an environment variable on every worker (the primary's <c>Cluster:Environment</c>).</summary>

@@ -4,6 +4,7 @@ using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Control;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
 
 namespace ClusterTemplate.Primary.CommandLine;
 
@@ -40,9 +41,12 @@ internal static class UsageText
                 ("--worker-path <path>", "Cluster:WorkerPath, the worker's executable or .dll (default: found beside the primary)"),
                 ("--working-directory <path>", "Cluster:WorkingDirectory, the folder workers run in (default: the primary's)"),
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),
+                ("--shutdown-delay <time>", $"Cluster:ShutdownDelay, {ClusterSettingRules.ShutdownDelay.Accepted}: keep serving after /readyz fails on SIGTERM"),
                 ("--init <when>", $"Cluster:Init:When, {InitSchedule.AcceptedValues}: run the worker program once (CLUSTER_ROLE=init) before the workers"),
                 ("--runtime-directory <path>", "Cluster:RuntimeDirectory, the folder of the control and management sockets"),
                 ("--health-endpoint <url>", $"Cluster:HealthEndpoint, /healthz and /readyz on TCP: {ClusterSettingRules.HealthEndpoint.Accepted}"),
+                ("--address <ip>", $"Cluster:Address, {PublicAddress.AcceptedValues} (default: *)"),
+                ("--protocols <protocols>", $"Cluster:Protocols, {PublicProtocols.AcceptedValues} (default: Http1AndHttp2 with a certificate, Http1 without)"),
                 ("--environment <name>", "the primary's environment (default: Production)"),
                 ("--Cluster:<setting>=<value>", "any setting, such as --Cluster:Health:Interval=00:00:05 (README.md, Settings)"),
                 ("--<section>:<key>=<value>", "any other configuration, such as --Logging:LogLevel:Default=Debug"),

@@ -13,9 +13,12 @@ public static class ClusterCommandLine
         ["--worker-path"] = "Cluster:WorkerPath",
         ["--working-directory"] = "Cluster:WorkingDirectory",
         ["--drain-timeout"] = "Cluster:DrainTimeout",
+        ["--shutdown-delay"] = "Cluster:ShutdownDelay",
         ["--init"] = "Cluster:Init:When",
         ["--runtime-directory"] = "Cluster:RuntimeDirectory",
         ["--health-endpoint"] = "Cluster:HealthEndpoint",
+        ["--address"] = "Cluster:Address",
+        ["--protocols"] = "Cluster:Protocols",
     };
 
     /// <summary>

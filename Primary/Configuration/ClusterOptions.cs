@@ -14,6 +14,9 @@ public sealed class ClusterOptions
     /// <summary>Most workers a cluster runs.</summary>
     public const int MaxWorkers = 256;
 
+    /// <summary>The longest <see cref="ShutdownDelay"/>: a load balancer that needs more has a check interval too long to drain behind.</summary>
+    public static readonly TimeSpan MaxShutdownDelay = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether a cluster may run <paramref name="workers"/> workers.</summary>
     public static bool IsValidWorkerCount(int workers) => workers is >= MinWorkers and <= MaxWorkers;
 
@@ -58,6 +61,14 @@ public sealed class ClusterOptions
 
     /// <summary>The budgets derived from <see cref="DrainTimeout"/>.</summary>
     public DrainBudget Drain => new(DrainTimeout);
+
+    /// <summary>
+    /// On SIGTERM, how long the primary keeps its workers serving after <c>/readyz</c> starts answering 503 and before
+    /// the drain starts, so a load balancer that polls <c>/readyz</c> takes the node out while it still accepts
+    /// connections (kube-apiserver's <c>--shutdown-delay-duration</c>). Set it to the balancer's check interval times
+    /// its fall count, plus a margin. Kubernetes needs none: its <c>preStop</c> sleep comes before SIGTERM. Defaults to 0.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// Sizes each worker's runtime to its share of the machine: <c>DOTNET_PROCESSOR_COUNT</c> = its share of
@@ -113,6 +124,19 @@ public sealed class ClusterOptions
 
     /// <summary>Liveness and readiness probing.</summary>
     public HealthProbeOptions Health { get; set; } = new();
+
+    /// <summary>
+    /// The IP address the public port is bound on: <c>127.0.0.1</c> behind a local reverse proxy, <c>::1</c>, <c>::</c>, or one
+    /// interface's address. Defaults to every interface (<c>*</c>).
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>
+    /// What the public port speaks, in Kestrel's words: <c>Http1</c>, <c>Http2</c> or <c>Http1AndHttp2</c>. Defaults to
+    /// <c>Http1AndHttp2</c> (chosen by ALPN) with a certificate (<c>Kestrel:Certificates:Default</c>), and to <c>Http1</c>
+    /// without; <c>Http2</c> without a certificate is HTTP/2 in clear text (h2c).
+    /// </summary>
+    public string? Protocols { get; set; }
 
     /// <summary>What <see cref="ClusterSettingsReader"/> could not read; validation reports it with the rules' failures.</summary>
     internal IReadOnlyList<SettingReadError> ReadErrors { get; set; } = [];

@@ -1,3 +1,6 @@
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
+
 namespace ClusterTemplate.Primary.Configuration;
 
 /// <summary>
@@ -17,6 +20,11 @@ internal static class ClusterSettingRules
     public static readonly SettingRule DrainTimeout = new(
         "Cluster:DrainTimeout", "a positive time span such as 00:00:30", o => o.DrainTimeout, o => o.DrainTimeout > TimeSpan.Zero);
 
+    /// <summary>The delay between <c>/readyz</c> failing on SIGTERM and the drain, also a short switch.</summary>
+    public static readonly SettingRule ShutdownDelay = new(
+        "Cluster:ShutdownDelay", "a time span from 00:00:00 to 00:05:00, such as 00:00:02", o => o.ShutdownDelay,
+        o => o.ShutdownDelay >= TimeSpan.Zero && o.ShutdownDelay <= ClusterOptions.MaxShutdownDelay);
+
     /// <summary>The TCP address of the primary's probes, also a short switch.</summary>
     public static readonly SettingRule HealthEndpoint = new(
         "Cluster:HealthEndpoint", HealthEndpointAddress.AcceptedValues, o => o.HealthEndpoint, o => HealthEndpointAddress.IsValid(o.HealthEndpoint, o.Port));
@@ -34,6 +42,7 @@ internal static class ClusterSettingRules
         new("Cluster:LoadBalancing", LoadBalancingPolicies.AcceptedValues, o => o.LoadBalancing, o => LoadBalancingPolicies.IsKnown(o.LoadBalancing)),
         new("Cluster:DeregistrationDelay", "a time span of zero or more, such as 00:00:00.200", o => o.DeregistrationDelay, o => o.DeregistrationDelay >= TimeSpan.Zero),
         DrainTimeout,
+        ShutdownDelay,
         new("Cluster:ShareProcessors", "true or false", o => o.ShareProcessors, _ => true),
         new("Cluster:EnableListenerMigration", "true or false", o => o.EnableListenerMigration, _ => true),
         new("Cluster:EchoWorkerOutput", "true or false", o => o.EchoWorkerOutput, _ => true),
@@ -54,6 +63,8 @@ internal static class ClusterSettingRules
         new("Cluster:Health:StartupTimeout", "a positive time span such as 00:00:30", o => o.Health.StartupTimeout, o => o.Health.StartupTimeout > TimeSpan.Zero),
         MinReadyWorkers,
         HealthEndpoint,
+        new("Cluster:Address", PublicAddress.AcceptedValues, o => o.Address, o => PublicAddress.IsValid(o.Address)),
+        new("Cluster:Protocols", PublicProtocols.AcceptedValues, o => o.Protocols, o => PublicProtocols.Parse(o.Protocols, tls: true) is not null),
     ];
 
     /// <summary>The rule of a setting, by its path (case-insensitive).</summary>

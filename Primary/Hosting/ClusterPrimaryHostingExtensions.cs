@@ -10,6 +10,7 @@ using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Proxy;
 using ClusterTemplate.Primary.Supervision;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Tls;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,7 +59,11 @@ public static class ClusterPrimaryHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterStartupValidator>());
 
-        // Long enough for the workers' drain and the kill that follows it. Read leniently: the host resolves
+        // HTTPS on the public port: Kestrel's default certificate, checked at start and re-read on every reload.
+        services.TryAddSingleton<PublicCertificate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterTlsValidator>());
+
+        // Long enough for the shutdown delay, the workers' drain and the kill that follows it. Read leniently: the host resolves
         // this while it is built, before validation can report a bad Cluster:DrainTimeout properly.
         services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
         {
@@ -66,13 +71,18 @@ public static class ClusterPrimaryHostingExtensions
             var drain = TimeSpan.TryParse(configuration["Cluster:DrainTimeout"], CultureInfo.InvariantCulture, out var configured) && configured > TimeSpan.Zero
                 ? new DrainBudget(configured)
                 : defaults.Drain;
-            host.ShutdownTimeout = drain.PrimaryShutdownTimeout(defaults.Health.StopGracePeriod);
+            var delay = TimeSpan.TryParse(configuration["Cluster:ShutdownDelay"], CultureInfo.InvariantCulture, out var shutdownDelay)
+                && shutdownDelay > TimeSpan.Zero && shutdownDelay <= ClusterOptions.MaxShutdownDelay
+                ? shutdownDelay
+                : TimeSpan.Zero;
+            host.ShutdownTimeout = delay + drain.PrimaryShutdownTimeout(defaults.Health.StopGracePeriod);
         });
 
         services.AddClusterSupervision();
 
         // First, so that it stops last: /readyz answers 503 on the health endpoint while the workers drain.
         services.AddHostedService<HealthEndpointServer>();
+        services.AddHostedService<ShutdownDelay>();
 
         // systemd's readiness, reload, stop and watchdog notifications (when started by systemd); before the init, which the watchdog outlasts.
         services.AddClusterSystemd();
@@ -80,6 +90,13 @@ public static class ClusterPrimaryHostingExtensions
         // Before the supervisor: the workers start only once the init (Cluster:Init:When) has exited with 0.
         services.AddHostedService<ClusterInitAtStart>();
         services.AddHostedService(provider => provider.GetRequiredService<ClusterSupervisor>());
+
+        // The primary binds only what its listener mode, the control socket and the health endpoint say. The
+        // addresses a shell or a container image gives every ASP.NET Core app (the official images set
+        // ASPNETCORE_HTTP_PORTS=8080) are not its own: without this, Kestrel warns that it overrides them.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

@@ -19,6 +19,9 @@ internal interface IListenerMode
     /// <summary>Why this platform cannot run the mode, naming the modes it can; <see langword="null"/> when it can.</summary>
     string? UnsupportedReason { get; }
 
+    /// <summary>Whether the workers serve the public port themselves, so they terminate its TLS. Yes by default.</summary>
+    bool WorkersServePublicPort => true;
+
     /// <summary>Start-up work before the first worker starts (listener migration, the shared socket). Nothing by default.</summary>
     void Start()
     {

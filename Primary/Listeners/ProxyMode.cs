@@ -1,6 +1,8 @@
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Proxy;
+using ClusterTemplate.Primary.Tls;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
 using ClusterTemplate.Shared.Control;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -22,7 +24,16 @@ internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinat
 
     public void Start() => destinations.Update([]);
 
-    public void ConfigureKestrel(KestrelServerOptions kestrel) => kestrel.ListenAnyIP(options.Value.Port);
+    // The primary terminates TLS: the workers behind it listen on plain HTTP/1.1 on loopback.
+    public bool WorkersServePublicPort => false;
+
+    public void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+        var certificate = kestrel.ApplicationServices.GetRequiredService<PublicCertificate>();
+        var tls = certificate.IsConfigured ? certificate.Holder : null;
+        var protocols = PublicProtocols.Parse(options.Value.Protocols, tls is not null) ?? HttpProtocols.Http1;
+        PublicAddress.Listen(kestrel, options.Value.Address, options.Value.Port, listen => PublicProtocols.Apply(listen, protocols, tls));
+    }
 
     public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers) => destinations.Update(workers);
 

@@ -24,7 +24,7 @@ internal sealed class SharedMode(IOptions<ClusterOptions> options) : IListenerMo
         ? null
         : "Cluster:Mode 'shared' needs Linux or macOS (workers inherit the listening socket); accepted here: proxy.";
 
-    public void Start() => _socket ??= InheritedListenSocket.Listen(options.Value.Port);
+    public void Start() => _socket ??= InheritedListenSocket.Listen(PublicAddress.EndPoint(options.Value.Address, options.Value.Port));
 
     // The socket is open without close-on-exec, so the child inherits it under the same number.
     public void AddWorkerEnvironment(IDictionary<string, string> environment) =>

@@ -1,13 +1,15 @@
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Listeners;
+using ClusterTemplate.Primary.Tls;
 using ClusterTemplate.ServiceDefaults.Cluster;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 using Microsoft.Extensions.Options;
 
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>The environment the primary hands each worker: the cluster contract, its host environment, runtime sizing and telemetry identity.</summary>
-internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, ListenerModeSelector modes, IHostEnvironment? host = null)
+internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, ListenerModeSelector modes, IHostEnvironment? host = null, PublicCertificate? certificate = null)
 {
     private const string ServiceInstanceIdAttribute = "service.instance.id";
     private const string AspNetCoreEnvironment = "ASPNETCORE_ENVIRONMENT";
@@ -46,8 +48,42 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
             environment[ClusterEnvironment.InitByPrimary] = "true";
         }
 
+        AddPublicPort(environment, settings, mode.WorkersServePublicPort);
         mode.AddWorkerEnvironment(environment);
         return WithAppSettings(environment, workerCount, workerId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The address, protocols and certificate of the public port, for workers that serve it themselves.</summary>
+    private void AddPublicPort(Dictionary<string, string> environment, ClusterOptions settings, bool workersServeIt)
+    {
+        if (!workersServeIt)
+        {
+            return;
+        }
+
+        if (!PublicAddress.IsAny(settings.Address))
+        {
+            environment[ClusterEnvironment.Address] = settings.Address!.Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.Protocols))
+        {
+            environment[ClusterEnvironment.Protocols] = settings.Protocols.Trim();
+        }
+
+        if (certificate?.Files is { } files)
+        {
+            environment[ClusterEnvironment.CertificatePath] = files.Path;
+            if (files.KeyPath is not null)
+            {
+                environment[ClusterEnvironment.CertificateKeyPath] = files.KeyPath;
+            }
+
+            if (files.Password is not null)
+            {
+                environment[ClusterEnvironment.CertificatePassword] = files.Password;
+            }
+        }
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Init;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.Primary.Tls;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal sealed class ClusterOperations : IDisposable
     private readonly WorkerProcesses _processes;
     private readonly ClusterTelemetry _telemetry;
     private readonly ClusterInit _init;
+    private readonly PublicCertificate? _certificate;
     private readonly ILogger<ClusterSupervisor> _logger;
     private readonly SemaphoreSlim _operations = new(1, 1);
 
@@ -31,9 +33,11 @@ internal sealed class ClusterOperations : IDisposable
         WorkerMonitor monitor,
         ClusterTelemetry telemetry,
         ClusterInit init,
-        ILogger<ClusterSupervisor> logger)
+        ILogger<ClusterSupervisor> logger,
+        PublicCertificate? certificate = null)
     {
         _init = init;
+        _certificate = certificate;
         _options = options.Value;
         _supervisor = supervisor;
         _slots = slots;
@@ -140,6 +144,14 @@ internal sealed class ClusterOperations : IDisposable
         using var activity = _telemetry.StartEvent(SpanNames.Rollout);
         activity?.SetTag("cluster.workers", ids.Length);
         SupervisionLog.RolloutStarting(_logger, ids.Length);
+        if (_certificate?.Reload() is { } certificateProblem)
+        {
+            // The new workers could not serve TLS with these files: the old workers, and the certificate served now, stay.
+            var message = "rolling restart not started: " + certificateProblem;
+            SupervisionLog.RolloutFailed(_logger, message);
+            return Complete(activity, new ClusterOperationResult(false, message));
+        }
+
         if (_init.RunsBeforeRollouts && await RunInitAsync(cancellationToken).ConfigureAwait(false) is { Succeeded: false } init)
         {
             // Nothing replaced yet: the old workers keep serving.

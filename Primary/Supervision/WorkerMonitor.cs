@@ -44,7 +44,6 @@ internal sealed class WorkerMonitor(
                 return;
             }
 
-            instance.LastReport = await ProbeAsync(instance.Management.GetStatusAsync, token).ConfigureAwait(false);
             instance.Port = instance.LastReport?.Port ?? _options.Port;
             if (ReferenceEquals(slot.Current, instance))
             {
@@ -87,8 +86,11 @@ internal sealed class WorkerMonitor(
         while (!instance.Process.Exited.IsCompleted)
         {
             var ready = await ProbeAsync(instance.Management.IsReadyAsync, token).ConfigureAwait(false);
-            if (ready == true)
+
+            // Ready once it has also said which port it serves: a guess (the public port) would send a proxy to itself.
+            if (ready == true && await ProbeAsync(instance.Management.GetStatusAsync, token).ConfigureAwait(false) is { } report)
             {
+                instance.LastReport = report;
                 return true;
             }
 

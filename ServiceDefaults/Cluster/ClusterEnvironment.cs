@@ -34,6 +34,21 @@ public static class ClusterEnvironment
     /// <summary>The public port (reuseport mode) that every worker binds with SO_REUSEPORT.</summary>
     public const string Port = "CLUSTER_PORT";
 
+    /// <summary>The IP address the public port is bound on (reuseport mode); unset for every address.</summary>
+    public const string Address = "CLUSTER_ADDRESS";
+
+    /// <summary>What the public port speaks, in Kestrel's words (<c>Http1</c>, <c>Http2</c>, <c>Http1AndHttp2</c>); unset for the default.</summary>
+    public const string Protocols = "CLUSTER_PROTOCOLS";
+
+    /// <summary>The certificate file (PEM or PFX) of a worker that terminates TLS on the public port; unset for plain HTTP.</summary>
+    public const string CertificatePath = "CLUSTER_CERTIFICATE_PATH";
+
+    /// <summary>The PEM private key file of <see cref="CertificatePath"/>, when it is a separate file.</summary>
+    public const string CertificateKeyPath = "CLUSTER_CERTIFICATE_KEY_PATH";
+
+    /// <summary>The password of <see cref="CertificatePath"/> (a PFX) or of its encrypted PEM key.</summary>
+    public const string CertificatePassword = "CLUSTER_CERTIFICATE_PASSWORD";
+
     /// <summary>The descriptor number of the listening socket a worker inherits in shared mode.</summary>
     public const string ListenFileDescriptor = "CLUSTER_LISTEN_FD";
 

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
 
@@ -38,6 +39,15 @@ public sealed class ClusterWorkerContext
 
     /// <summary>The public port to bind with SO_REUSEPORT in the reuseport and shared modes.</summary>
     public int Port { get; init; }
+
+    /// <summary>The IP address the public port is bound on in the reuseport mode; empty for every address.</summary>
+    public string Address { get; init; } = "";
+
+    /// <summary>What the public port speaks (<c>Cluster:Protocols</c>); <see langword="null"/> for the default.</summary>
+    public string? Protocols { get; init; }
+
+    /// <summary>The certificate of the public port when this worker terminates TLS; <see langword="null"/> for plain HTTP.</summary>
+    public ServerCertificateFiles? Certificate { get; init; }
 
     /// <summary>The descriptor of the inherited listening socket in the shared mode.</summary>
     public int ListenFileDescriptor { get; init; }
@@ -110,6 +120,11 @@ public sealed class ClusterWorkerContext
             Mode = read(ClusterEnvironment.Mode) ?? "",
             ListenFileDescriptor = ParseInt(read(ClusterEnvironment.ListenFileDescriptor)),
             Port = ParseInt(read(ClusterEnvironment.Port)),
+            Address = read(ClusterEnvironment.Address) ?? "",
+            Protocols = read(ClusterEnvironment.Protocols),
+            Certificate = read(ClusterEnvironment.CertificatePath) is { Length: > 0 } certificatePath
+                ? new ServerCertificateFiles(certificatePath, read(ClusterEnvironment.CertificateKeyPath) is { Length: > 0 } keyPath ? keyPath : null, read(ClusterEnvironment.CertificatePassword))
+                : null,
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
             HeartbeatFile = read(ClusterEnvironment.HeartbeatFile),
             DrainTimeout = drainTimeout,

@@ -1,6 +1,7 @@
 using System;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -67,10 +68,22 @@ public static class ClusterWorkerHostingExtensions
         builder.Services.AddHostedService<PrimaryWatchdog>();
         builder.Services.AddHostedService<ProgressHeartbeat>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
+        if (context.Certificate is { } certificateFiles)
+        {
+            // The primary checked the files at start; a worker started later (a rollout) reads them as they are now.
+            builder.Services.TryAddSingleton(services => ServerCertificateHolder.Load(certificateFiles, services.GetRequiredService<TimeProvider>()));
+        }
+
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
-            mode.ListenPublic(kestrel, context, listen => listen.Use(connections.Track));
+            var certificate = kestrel.ApplicationServices.GetService<ServerCertificateHolder>();
+            var protocols = PublicProtocols.Parse(context.Protocols, tls: certificate is not null) ?? HttpProtocols.Http1;
+            mode.ListenPublic(kestrel, context, listen =>
+            {
+                listen.Use(connections.Track);
+                PublicProtocols.Apply(listen, protocols, certificate);
+            });
         });
 
         // The probes are served beside the app, not by it: nothing in the app's Program.cs can hide them.

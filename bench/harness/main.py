@@ -319,6 +319,26 @@ def render(args, argv, results, info):
     return "\n".join(lines)
 
 
+# Written by bench/nodes.sh into the same file; kept when this report replaces the rest.
+KEPT_SECTIONS = ["## Several nodes behind HAProxy", "## Several nodes behind HAProxy, with a shutdown delay"]
+
+
+def record(text):
+    """Writes the report to bench/RESULTS.md, keeping the sections other scripts put there."""
+    path = os.path.join(cs.REPO, "bench", "RESULTS.md")
+    try:
+        with open(path) as f:
+            old = f.read()
+    except OSError:
+        old = ""
+    for heading in KEPT_SECTIONS:
+        kept = report.section(old, heading)
+        if kept:
+            text = report.replace_section(text, heading, kept)
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def parse_cluster_env(args):
     return dict(item.split("=", 1) for item in args.cluster_env)
 
@@ -355,8 +375,7 @@ def rerender(args):
                              if c.key in measured]
     text = render(run_args, argv, results, raw["machine"])
     if args.record:
-        with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
-            f.write(text)
+        record(text)
     print(text)
     return 0
 
@@ -416,8 +435,7 @@ def main(argv):
     with open(os.path.join(work_dir, "report.md"), "w") as f:
         f.write(text)
     if args.record:
-        with open(os.path.join(cs.REPO, "bench", "RESULTS.md"), "w") as f:
-            f.write(text)
+        record(text)
     print()
     print(text)
     return 0

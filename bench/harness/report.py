@@ -1,4 +1,5 @@
 """Medians, ratios against the single Worker of the same round, the markdown tables and the targets."""
+import re
 import statistics
 
 MB = 1024 * 1024
@@ -253,3 +254,18 @@ def _aot_targets(results):
             v = median([x["total_pss"] for x in m]) / median([x["total_pss"] for x in node])
             rows.append(f"| {key} total PSS <= 0.5x Node.js cluster's | {fx(v)} | {_verdict(v, v <= 0.5)} |")
     return rows
+
+
+def section(text, heading):
+    """The section of a markdown text that starts with the line `heading` and ends before the next '## ' heading, or None."""
+    m = re.search(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", text, re.S | re.M)
+    return m.group(0).rstrip("\n") + "\n" if m else None
+
+
+def replace_section(text, heading, new_section):
+    """text with the section under `heading` replaced by new_section, or new_section appended when there is none."""
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    body = new_section.rstrip("\n") + "\n"
+    if pattern.search(text):
+        return pattern.sub(lambda _: body + "\n", text, count=1).rstrip("\n") + "\n"
+    return text.rstrip("\n") + ("\n\n" if text.strip() else "") + body

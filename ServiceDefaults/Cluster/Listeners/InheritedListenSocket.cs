@@ -24,13 +24,13 @@ public static class InheritedListenSocket
     public static bool IsSupported => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
 
     /// <summary>
-    /// Binds and listens on <paramref name="port"/> on every address, and lets child processes inherit
-    /// the socket. The caller keeps it open for as long as workers may start.
+    /// Binds and listens on <paramref name="endpoint"/> (<see cref="PublicAddress.EndPoint"/>), and lets child processes
+    /// inherit the socket. The caller keeps it open for as long as workers may start.
     /// </summary>
-    public static Socket Listen(int port)
+    public static Socket Listen(IPEndPoint endpoint)
     {
         EnsureSupported();
-        var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(new IPEndPoint(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, port));
+        var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
         try
         {
             socket.Listen(Backlog);

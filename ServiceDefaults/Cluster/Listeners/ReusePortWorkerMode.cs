@@ -13,7 +13,7 @@ internal sealed class ReusePortWorkerMode : IWorkerListenerMode
     public bool ListensOnceReady => true;
 
     public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track) =>
-        kestrel.ListenAnyIP(context.Port, track);
+        PublicAddress.Listen(kestrel, context.Address, context.Port, track);
 
     public Socket CreateListenSocket(IPEndPoint endpoint, ClusterWorkerContext context) => ReusePortListenSocket.Create(endpoint);
 

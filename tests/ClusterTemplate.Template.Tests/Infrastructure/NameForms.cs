@@ -18,13 +18,27 @@ internal sealed partial record NameForms(string Identity)
     /// <summary>Lower-case namespace form, used where the source spells the name in lower case.</summary>
     public string LowerNamespace => Namespace.ToLowerInvariant();
 
+    /// <summary>
+    /// <c>Contoso.Shop-Api</c> becomes <c>contoso-shop-api</c>: a DNS label, as Kubernetes names objects and images name
+    /// repositories (the template's <c>cluster-template</c>).
+    /// </summary>
+    public string KubernetesName
+    {
+        get
+        {
+            var name = NotKubernetesCharacters().Replace(Identity, "-").Trim('-').ToLowerInvariant();
+            return name.Length > 0 && char.IsDigit(name[0]) ? "app-" + name : name;
+        }
+    }
+
     /// <summary>Maps generated text back to the template's spelling, so it can be compared with its source.</summary>
     public string ToSource(string generated)
     {
         var text = generated.Replace(Identity, Repository.SourceName, StringComparison.Ordinal)
             .Replace(Namespace, Repository.SourceName, StringComparison.Ordinal)
             .Replace(ClassName, Repository.SourceName, StringComparison.Ordinal);
-        return text.Replace(LowerNamespace, Repository.SourceName.ToLowerInvariant(), StringComparison.Ordinal);
+        text = text.Replace(LowerNamespace, Repository.SourceName.ToLowerInvariant(), StringComparison.Ordinal);
+        return text.Replace(KubernetesName, Repository.KubernetesName, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -43,6 +57,9 @@ internal sealed partial record NameForms(string Identity)
         var safe = InvalidIdentifierCharacter().Replace(part, "_");
         return safe.Length > 0 && char.IsDigit(safe[0]) ? "_" + safe : safe;
     }
+
+    [GeneratedRegex("[^A-Za-z0-9]+")]
+    private static partial Regex NotKubernetesCharacters();
 
     [GeneratedRegex(@"[^\w]")]
     private static partial Regex InvalidIdentifierCharacter();

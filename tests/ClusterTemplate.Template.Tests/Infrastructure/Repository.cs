@@ -37,6 +37,9 @@ internal static class Repository
     /// <summary>The template's <c>sourceName</c>: every occurrence is renamed after <c>-n</c>.</summary>
     public const string SourceName = "ClusterTemplate";
 
+    /// <summary>The name Kubernetes objects and the container image carry in the template (a DNS label): renamed too.</summary>
+    public const string KubernetesName = "cluster-template";
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

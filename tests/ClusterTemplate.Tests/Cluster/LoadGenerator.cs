@@ -19,10 +19,14 @@ internal sealed class LoadGenerator : IAsyncDisposable
     /// <summary>A load never runs longer than this, even if a test forgets to stop it.</summary>
     private static readonly TimeSpan s_maxDuration = TimeSpan.FromSeconds(90);
 
-    public LoadGenerator(Uri baseAddress, bool freshConnections, int concurrency = 4)
+    /// <param name="baseAddress">The cluster's public address.</param>
+    /// <param name="freshConnections">Whether every request opens its own connection.</param>
+    /// <param name="concurrency">How many loops send at once.</param>
+    /// <param name="configureHandler">Sets up each loop's handler further: TLS options, for one.</param>
+    public LoadGenerator(Uri baseAddress, bool freshConnections, int concurrency = 4, Action<SocketsHttpHandler>? configureHandler = null)
     {
         _stop.CancelAfter(s_maxDuration);
-        _loops = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => RunAsync(baseAddress, freshConnections)))];
+        _loops = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => RunAsync(baseAddress, freshConnections, configureHandler)))];
     }
 
     public long Succeeded => Interlocked.Read(ref _succeeded);
@@ -55,9 +59,11 @@ internal sealed class LoadGenerator : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(Uri baseAddress, bool freshConnections)
+    private async Task RunAsync(Uri baseAddress, bool freshConnections, Action<SocketsHttpHandler>? configureHandler)
     {
-        using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = freshConnections ? TimeSpan.Zero : Timeout.InfiniteTimeSpan })
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = freshConnections ? TimeSpan.Zero : Timeout.InfiniteTimeSpan };
+        configureHandler?.Invoke(handler);
+        using var client = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(20),

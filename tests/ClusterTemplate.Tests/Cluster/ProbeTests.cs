@@ -102,6 +102,51 @@ public sealed class ProbeTests(ITestOutputHelper output)
         Assert.Equal(0, primary.Process.ExitCode);
     }
 
+    [Fact]
+    public async Task With_a_shutdown_delay_the_workers_still_take_new_connections_after_readyz_fails_then_drain()
+    {
+        var healthPort = FreePort.Next();
+        await using var primary = PrimaryProcess.Start(
+            output, workers: 1, "reuseport", "--health-endpoint", $"http://127.0.0.1:{healthPort}", "--shutdown-delay", "00:00:20");
+        var worker = (await primary.WaitForRunningAsync(1)).Single();
+        using var tcp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") };
+
+        primary.Signal(UnixSignals.SigTerm);
+        var (status, body) = await WaitForProbeAsync(tcp, ControlRoutes.Readiness, probe => probe.Status != HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.True(body.GetProperty("stopping").GetBoolean());
+
+        // A load balancer that has not yet read that 503 still sends new connections: the worker that was there takes them.
+        for (var i = 0; i < 5; i++)
+        {
+            var answer = await PublicClient.GetAsync(primary.BaseAddress);
+            Assert.Equal((HttpStatusCode.OK, worker.ProcessId), (answer.Status, answer.ProcessId));
+        }
+
+        Assert.False(primary.Process.HasExited);
+
+        // A second SIGTERM (an impatient operator) ends the delay: the drain starts and the primary exits cleanly.
+        primary.Signal(UnixSignals.SigTerm);
+        await primary.WaitForOutputAsync("Shutdown delay cut short", s_exitBudget);
+        await primary.Process.WaitForExitAsync().WaitAsync(s_exitBudget);
+        Assert.Equal(0, primary.Process.ExitCode);
+        Assert.False(PrimaryProcess.IsAlive(worker.ProcessId));
+    }
+
+    [Theory]
+    [InlineData("00:05:01")]
+    [InlineData("-00:00:01")]
+    [InlineData("soon")]
+    public async Task A_bad_shutdown_delay_exits_2_with_one_line(string delay)
+    {
+        var (exitCode, _, error) = await PrimaryProcess.RunToExitAsync("--shutdown-delay", delay);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Cluster:ShutdownDelay", line);
+        Assert.Contains("00:00:00 to 00:05:00", line);
+    }
+
     [Theory]
     [InlineData("https://127.0.0.1:{0}")]
     [InlineData("http://127.0.0.1:{0}/probes")]

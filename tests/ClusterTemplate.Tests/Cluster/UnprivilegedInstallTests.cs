@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Reflection;
 using System.Runtime.Versioning;
 using System.Text.Json;
 using ClusterTemplate.Primary.Processes;
@@ -83,7 +82,7 @@ public sealed class UnprivilegedInstallTests(ITestOutputHelper output) : IDispos
 
     public void Dispose()
     {
-        MakeWritable(_root);
+        ReadOnlyInstall.MakeWritable(_root);
         Directory.Delete(_root, recursive: true);
     }
 
@@ -136,51 +135,14 @@ public sealed class UnprivilegedInstallTests(ITestOutputHelper output) : IDispos
         return root;
     }
 
-    /// <summary>Lays out the primary's and the worker's build output as a publish does, then makes it read-only for everyone.</summary>
     private string InstallReadOnly()
     {
         var install = Path.Combine(_root, "app");
-        Copy(Path.GetDirectoryName(PrimaryProcess.BuildOutputPath)!, install);
-        var workerBuildOutput = typeof(WorkerProgramLocator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(attribute => attribute.Key == WorkerProgramLocator.BuildOutputMetadataKey).Value!;
-        Copy(Path.GetDirectoryName(workerBuildOutput)!, Path.Combine(install, WorkerProgramLocator.PublishedWorkerFolder));
-        foreach (var entry in Directory.EnumerateFileSystemEntries(install, "*", SearchOption.AllDirectories).Append(install))
-        {
-            var mode = File.GetUnixFileMode(entry);
-            File.SetUnixFileMode(entry, mode & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)
-                | UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-
+        ReadOnlyInstall.Create(install);
         return install;
     }
 
     private static string PrimaryIn(string install) => Path.Combine(install, Path.GetFileName(PrimaryProcess.BuildOutputPath));
-
-    private static void Copy(string source, string target)
-    {
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
-
-        foreach (var folder in Directory.EnumerateDirectories(target, "*", SearchOption.AllDirectories).Append(target))
-        {
-            File.SetUnixFileMode(folder, (UnixFileMode)Convert.ToInt32("755", 8));
-        }
-    }
-
-    private static void MakeWritable(string root)
-    {
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Append(root))
-        {
-            if (!File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint))
-            {
-                File.SetUnixFileMode(entry, File.GetUnixFileMode(entry) | UnixFileMode.UserWrite);
-            }
-        }
-    }
 
     /// <summary>Every entry under <paramref name="folder"/> with its size, mode and modification time.</summary>
     private static List<string> Snapshot(string folder) =>

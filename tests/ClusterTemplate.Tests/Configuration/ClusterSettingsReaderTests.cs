@@ -40,7 +40,7 @@ public sealed class ClusterSettingsReaderTests
             failure => Assert.Equal("Cluster:Restart:Factor must be a number of 1 or more (got 'double').", failure),
             failure => Assert.Equal("Cluster:Health:Timeout must be a positive time span such as 00:00:02 (got '00:00:00').", failure),
             failure => Assert.StartsWith("Cluster:Health:Intervall is not a setting; Cluster:Health has Interval, Timeout, LivenessTimeout, StartupTimeout, StopGracePeriod", failure),
-            failure => Assert.StartsWith("Cluster:Wrokers is not a setting; Cluster has Workers, Port, Mode, WorkerPath, WorkingDirectory, RuntimeDirectory, DrainTimeout, ShareProcessors, Environment, ", failure));
+            failure => Assert.StartsWith("Cluster:Wrokers is not a setting; Cluster has Workers, Port, Mode, WorkerPath, WorkingDirectory, RuntimeDirectory, DrainTimeout, ShutdownDelay, ShareProcessors, Environment, ", failure));
     }
 
     [Fact]

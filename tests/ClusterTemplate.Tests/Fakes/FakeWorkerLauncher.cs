@@ -62,7 +62,7 @@ internal sealed class FakeWorkerLauncher(TimeProvider time) : IWorkerLauncher, I
             Task.FromResult<bool?>(process().Ready && !process().Exited.IsCompleted);
 
         public Task<WorkerStatusReport?> GetStatusAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<WorkerStatusReport?>(new WorkerStatusReport(process().Spec.WorkerId, process().Spec.Generation, process().ProcessId, 8080, 0, 0));
+            Task.FromResult(process().ReportedPort is { } port ? new WorkerStatusReport(process().Spec.WorkerId, process().Spec.Generation, process().ProcessId, port, 0, 0) : null);
 
         public void Dispose()
         {

@@ -24,6 +24,9 @@ internal sealed class FakeWorkerProcess(int processId, WorkerLaunchSpec spec) : 
 
     public bool Ready { get; set; } = true;
 
+    /// <summary>The port its status report names, or <see langword="null"/> for a status probe that does not answer (a timeout).</summary>
+    public int? ReportedPort { get; set; } = 8080;
+
     /// <summary>Whether the process makes progress; a hung one stops beating.</summary>
     public bool Alive { get; set; } = true;
 

@@ -284,6 +284,25 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_whose_status_probe_times_out_is_not_listed_until_it_says_its_port()
+    {
+        // In proxy mode the port is where the proxy forwards: guessing the public port would make the primary forward to itself.
+        _launcher.OnStart = process => process.ReportedPort = null;
+        var startedAt = _time.GetUtcNow();
+        await StartAsync();
+        await AdvanceUntilAsync(() => _launcher.Started.Count == 1, TimeSpan.FromMilliseconds(100));
+        await AdvanceUntilAsync(() => _time.GetUtcNow() >= startedAt + TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
+        var whileSilent = Workers().Single();
+
+        _launcher.Started[0].ReportedPort = 41000;
+        await AdvanceUntilAsync(() => Workers().Single().State == WorkerState.Running, TimeSpan.FromMilliseconds(100));
+
+        Assert.NotEqual(WorkerState.Running, whileSilent.State);
+        Assert.False(whileSilent.Ready);
+        Assert.Equal((41000, true), (Workers().Single().Port, Workers().Single().Ready));
+    }
+
+    [Fact]
     public async Task Scaling_adds_workers_and_drains_the_ones_it_removes()
     {
         _options.Workers = 2;

@@ -20,6 +20,7 @@ public sealed class TemplateOptionsTests(InstalledTemplateFixture template) : IC
         Assert.Contains("reuseport", help);
         Assert.Contains("proxy", help);
         Assert.Contains("--aot", help);
+        Assert.Contains("--https", help);
         Assert.Contains("--skip-restore", help);
         Assert.DoesNotContain("must-be", help);
         Assert.DoesNotContain("dashboard-port", help);

@@ -4,7 +4,7 @@ namespace ClusterTemplate.Template.Tests.Infrastructure;
 internal sealed class GeneratedSolution(string directory, NameForms name)
 {
     /// <summary>Text that marks template processing in a source file (markers, and the values of generated ports): such files differ from their source on purpose.</summary>
-    private static readonly string[] TemplateTokens = ["//#if", "<!--#if", "\"Port\": 8080", "\"Workers\": 0", "18888", "18889", "18890"];
+    private static readonly string[] TemplateTokens = ["//#if", "<!--#if", "\n#if (", "\"Port\": 8080", "\"Workers\": 0", "18888", "18889", "18890"];
 
     private static readonly string[] MarkerLeftovers = ["#if", "#elseif", "#else", "#endif"];
 

@@ -92,11 +92,14 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
 
         _launcher.Started[1].Exit(3);
         await WaitUntilAsync(() => Workers().Single().State == WorkerState.Restarting);
-        _time.Advance(TimeSpan.FromMilliseconds(99));
-        Assert.Equal(2, _launcher.Started.Count);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 3, Restarts: 2 });
+        // The supervisor arms its backoff timer just after it reports Restarting, so one jump of the fake clock could
+        // land before the timer exists and never fire it: step the clock instead, and check how far it went.
+        var backoffFrom = _time.GetUtcNow();
+        await AdvanceUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 3, Restarts: 2 }, TimeSpan.FromMilliseconds(1));
+        var waited = _time.GetUtcNow() - backoffFrom;
+        Assert.True(waited >= TimeSpan.FromMilliseconds(100), $"The second crash in a row restarted after {waited.TotalMilliseconds} ms, before its 100 ms backoff.");
+        Assert.Equal(3, _launcher.Started.Count);
         Assert.Equal("exit code 3", Workers().Single().LastExitReason);
     }
 

@@ -8,7 +8,7 @@ import sys
 import time
 
 from . import contenders as cs
-from . import machine, migration, operations, procs, report, wrk
+from . import machine, migration, nodes, operations, procs, report, wrk
 
 WORKLOADS = [
     # key, title, path (cpu n filled in), connections option, fresh connection per request
@@ -319,22 +319,10 @@ def render(args, argv, results, info):
     return "\n".join(lines)
 
 
-# Written by bench/nodes.sh into the same file; kept when this report replaces the rest.
-KEPT_SECTIONS = ["## Several nodes behind HAProxy", "## Several nodes behind HAProxy, with a shutdown delay"]
-
-
 def record(text):
-    """Writes the report to bench/RESULTS.md, keeping the sections other scripts put there."""
+    """Writes the report to bench/RESULTS.md, keeping the sections bench/nodes.sh put there."""
     path = os.path.join(cs.REPO, "bench", "RESULTS.md")
-    try:
-        with open(path) as f:
-            old = f.read()
-    except OSError:
-        old = ""
-    for heading in KEPT_SECTIONS:
-        kept = report.section(old, heading)
-        if kept:
-            text = report.replace_section(text, heading, kept)
+    text = report.keep_sections(text, report.read_text(path), nodes.SECTION)
     with open(path, "w") as f:
         f.write(text)
 

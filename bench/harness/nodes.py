@@ -610,13 +610,9 @@ def targets(args, results):
 def record(section):
     """Puts the section into bench/RESULTS.md, replacing an earlier one; bench/run.sh keeps it when it rewrites the file."""
     path = os.path.join(cs.REPO, "bench", "RESULTS.md")
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError:
-        text = ""
+    text = report.replace_section(report.read_text(path), section.split("\n", 1)[0], section)
     with open(path, "w") as f:
-        f.write(report.replace_section(text, section.split("\n", 1)[0], section))
+        f.write(text)
 
 
 def parse_args(argv):

@@ -256,6 +256,22 @@ def _aot_targets(results):
     return rows
 
 
+def read_text(path):
+    """The file's text, or "" when there is none yet."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def keep_sections(text, old, prefix):
+    """text with every section of old whose heading starts with prefix put back (replaced or appended)."""
+    for heading in (line for line in old.splitlines() if line.startswith(prefix)):
+        text = replace_section(text, heading, section(old, heading))
+    return text
+
+
 def section(text, heading):
     """The section of a markdown text that starts with the line `heading` and ends before the next '## ' heading, or None."""
     m = re.search(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", text, re.S | re.M)

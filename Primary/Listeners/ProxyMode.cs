@@ -31,8 +31,7 @@ internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinat
     {
         var certificate = kestrel.ApplicationServices.GetRequiredService<PublicCertificate>();
         var tls = certificate.IsConfigured ? certificate.Holder : null;
-        var protocols = PublicProtocols.Parse(options.Value.Protocols, tls is not null) ?? HttpProtocols.Http1;
-        PublicAddress.Listen(kestrel, options.Value.Address, options.Value.Port, listen => PublicProtocols.Apply(listen, protocols, tls));
+        PublicAddress.Listen(kestrel, options.Value.Address, options.Value.Port, listen => PublicProtocols.Apply(listen, options.Value.Protocols, tls));
     }
 
     public void OnWorkersChanged(IReadOnlyList<WorkerSnapshot> workers) => destinations.Update(workers);

@@ -78,11 +78,10 @@ public static class ClusterWorkerHostingExtensions
         {
             var connections = kestrel.ApplicationServices.GetRequiredService<PublicConnectionDrain>();
             var certificate = kestrel.ApplicationServices.GetService<ServerCertificateHolder>();
-            var protocols = PublicProtocols.Parse(context.Protocols, tls: certificate is not null) ?? HttpProtocols.Http1;
             mode.ListenPublic(kestrel, context, listen =>
             {
                 listen.Use(connections.Track);
-                PublicProtocols.Apply(listen, protocols, certificate);
+                PublicProtocols.Apply(listen, context.Protocols, certificate);
             });
         });
 

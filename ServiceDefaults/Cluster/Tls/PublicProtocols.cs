@@ -38,10 +38,14 @@ public static class PublicProtocols
     public static bool IsValid(string? configured, bool tls) =>
         Parse(configured, tls) is { } protocols && (tls || protocols != HttpProtocols.Http1AndHttp2);
 
-    /// <summary>Sets the protocols of a public endpoint and, with a certificate, terminates TLS with the one <paramref name="certificate"/> holds.</summary>
-    public static void Apply(ListenOptions listen, HttpProtocols protocols, ServerCertificateHolder? certificate)
+    /// <summary>
+    /// Sets the protocols <paramref name="configured"/> names on a public endpoint (the start-up check refused any other
+    /// name; HTTP/1.1 stands in for one all the same) and, with a certificate, terminates TLS with the one
+    /// <paramref name="certificate"/> holds.
+    /// </summary>
+    public static void Apply(ListenOptions listen, string? configured, ServerCertificateHolder? certificate)
     {
-        listen.Protocols = protocols;
+        listen.Protocols = Parse(configured, tls: certificate is not null) ?? HttpProtocols.Http1;
         if (certificate is not null)
         {
             listen.UseHttps(new HttpsConnectionAdapterOptions

@@ -19,13 +19,10 @@ if (settings.GetValue<int?>("Workers") is { } workers)
 
 // HTTPS on the public port (README, "HTTPS and HTTP/2"), with Kestrel's settings: --Kestrel:Certificates:Default:Path=dev.pem
 // --Kestrel:Certificates:Default:KeyPath=dev.key, as `dotnet dev-certs https --export-path dev.pem --format Pem --no-password` writes them.
-// A relative path is the AppHost folder's, as the primary's own are its folder's: the same file whatever folder `dotnet run` starts in.
+// A relative path is the AppHost folder's: the same file whatever folder `dotnet run` starts in.
 if (builder.Configuration["Kestrel:Certificates:Default:Path"] is { Length: > 0 } certificate)
 {
-    var key = builder.Configuration["Kestrel:Certificates:Default:KeyPath"];
-    cluster.WithHttpsCertificate(
-        Path.Combine(builder.AppHostDirectory, certificate),
-        key is { Length: > 0 } ? Path.Combine(builder.AppHostDirectory, key) : null);
+    cluster.WithHttpsCertificate(certificate, builder.Configuration["Kestrel:Certificates:Default:KeyPath"] is { Length: > 0 } key ? key : null);
 }
 
 builder.Build().Run();

@@ -156,18 +156,19 @@ public static class ClusterResourceBuilderExtensions
     /// is shown as <c>https</c>. The workers terminate TLS in the reuseport and shared modes, the primary in proxy mode.
     /// </summary>
     /// <param name="builder">The cluster.</param>
-    /// <param name="certificatePath">The certificate: a PEM file, or a PFX with <paramref name="password"/>.</param>
-    /// <param name="keyPath">The PEM private key, unless it is in the certificate's file.</param>
+    /// <param name="certificatePath">The certificate: a PEM file, or a PFX with <paramref name="password"/>; a relative path is the AppHost folder's, as Aspire's project paths are.</param>
+    /// <param name="keyPath">The PEM private key, unless it is in the certificate's file; relative to the AppHost folder too.</param>
     /// <param name="password">The PFX's password or the encrypted key's, as a secret parameter; none by default.</param>
     public static IResourceBuilder<ClusterResource> WithHttpsCertificate(
         this IResourceBuilder<ClusterResource> builder, string certificatePath, string? keyPath = null, IResourceBuilder<ParameterResource>? password = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(certificatePath);
         GetCluster(builder);
-        builder.WithEnvironment("Kestrel__Certificates__Default__Path", Path.GetFullPath(certificatePath));
+        var appHostDirectory = builder.ApplicationBuilder.AppHostDirectory;
+        builder.WithEnvironment("Kestrel__Certificates__Default__Path", Path.GetFullPath(certificatePath, appHostDirectory));
         if (keyPath is not null)
         {
-            builder.WithEnvironment("Kestrel__Certificates__Default__KeyPath", Path.GetFullPath(keyPath));
+            builder.WithEnvironment("Kestrel__Certificates__Default__KeyPath", Path.GetFullPath(keyPath, appHostDirectory));
         }
 
         if (password is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using ClusterTemplate.AppHost.Tests.Infrastructure;
@@ -49,9 +50,10 @@ public sealed partial class DashboardLoginTests
             {
                 return await browser.GetAsync(new Uri("/", UriKind.Relative), timeout.Token);
             }
-            catch (HttpRequestException) when (!timeout.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or SocketException && !timeout.IsCancellationRequested)
             {
-                // Not listening yet: DCP starts the dashboard after the AppHost.
+                // Not listening yet: DCP starts the dashboard after the AppHost. A connection the starting dashboard drops
+                // at once can surface as a bare SocketException (ENOTCONN reading its remote end point), not wrapped by HttpClient.
                 await Task.Delay(TestBudgets.PollInterval, CancellationToken.None);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)

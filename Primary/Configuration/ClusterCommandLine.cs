@@ -10,6 +10,7 @@ public static class ClusterCommandLine
         ["--port"] = "Cluster:Port",
         ["--mode"] = "Cluster:Mode",
         ["--load-balancing"] = "Cluster:LoadBalancing",
+        ["--accept-balance"] = "Cluster:AcceptBalance",
         ["--worker-path"] = "Cluster:WorkerPath",
         ["--working-directory"] = "Cluster:WorkingDirectory",
         ["--drain-timeout"] = "Cluster:DrainTimeout",

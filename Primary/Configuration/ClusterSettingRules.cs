@@ -40,6 +40,7 @@ internal static class ClusterSettingRules
         Workers,
         Port,
         new("Cluster:LoadBalancing", LoadBalancingPolicies.AcceptedValues, o => o.LoadBalancing, o => LoadBalancingPolicies.IsKnown(o.LoadBalancing)),
+        new("Cluster:AcceptBalance", AcceptBalanceModes.AcceptedValues, o => o.AcceptBalance, o => AcceptBalanceModes.IsKnown(o.AcceptBalance)),
         new("Cluster:DeregistrationDelay", "a time span of zero or more, such as 00:00:00.200", o => o.DeregistrationDelay, o => o.DeregistrationDelay >= TimeSpan.Zero),
         DrainTimeout,
         ShutdownDelay,

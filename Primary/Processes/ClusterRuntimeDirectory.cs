@@ -19,6 +19,8 @@ namespace ClusterTemplate.Primary.Processes;
 /// </remarks>
 public sealed partial class ClusterRuntimeDirectory : IDisposable
 {
+    private const string AcceptLoadBoardFileName = "accept-load.board";
+
     private readonly bool _created;
     private readonly IDisposable? _lock;
 
@@ -69,6 +71,9 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
     /// <summary>The management socket of one worker process (a new path per generation, so no stale file is reused).</summary>
     public string ManagementSocketPath(int workerId, int generation) =>
         System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"worker-{workerId}-{generation}.sock"));
+
+    /// <summary>Where the accept load board of a primary whose folder is <paramref name="folder"/> lives.</summary>
+    public static string AcceptLoadBoardPathIn(string folder) => System.IO.Path.Combine(folder, AcceptLoadBoardFileName);
 
     /// <summary>Removes the primary's sockets and lock file, and the folder if this primary made it and nothing else is in it.</summary>
     public void Dispose()
@@ -140,8 +145,8 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
         {
             var name = System.IO.Path.GetFileName(entry);
             var socket = name == ControlSocket.FileName || OwnSocketName().IsMatch(name);
-            var heartbeat = OwnHeartbeatName().IsMatch(name);
-            if ((socket || heartbeat)
+            var file = OwnHeartbeatName().IsMatch(name) || name == AcceptLoadBoardFileName;
+            if ((socket || file)
                 && UnixFiles.TryGetStatus(entry, followLinks: false, out var status) == 0
                 && (socket ? status.Kind == UnixFileKind.Socket || !OperatingSystem.IsLinux() : status.Kind == UnixFileKind.Other))
             {

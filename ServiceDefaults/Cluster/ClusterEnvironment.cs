@@ -52,6 +52,12 @@ public static class ClusterEnvironment
     /// <summary>The descriptor number of the listening socket a worker inherits in shared mode.</summary>
     public const string ListenFileDescriptor = "CLUSTER_LISTEN_FD";
 
+    /// <summary>
+    /// The shared mode's accept load board (<see cref="Listeners.Balancing.AcceptLoadBoard"/>) in the primary's private
+    /// folder; unset when the workers accept without looking at each other's load (<c>Cluster:AcceptBalance</c> <c>none</c>).
+    /// </summary>
+    public const string AcceptLoadBoard = "CLUSTER_ACCEPT_LOAD_BOARD";
+
     /// <summary>The Unix domain socket on which the worker serves its private management endpoint.</summary>
     public const string ManagementSocket = "CLUSTER_MANAGEMENT_SOCKET";
 

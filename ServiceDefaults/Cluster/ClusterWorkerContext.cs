@@ -52,6 +52,9 @@ public sealed class ClusterWorkerContext
     /// <summary>The descriptor of the inherited listening socket in the shared mode.</summary>
     public int ListenFileDescriptor { get; init; }
 
+    /// <summary>The shared mode's accept load board (<see cref="ClusterEnvironment.AcceptLoadBoard"/>); <see langword="null"/> without one.</summary>
+    public string? AcceptLoadBoardPath { get; init; }
+
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
@@ -125,6 +128,7 @@ public sealed class ClusterWorkerContext
             Certificate = read(ClusterEnvironment.CertificatePath) is { Length: > 0 } certificatePath
                 ? new ServerCertificateFiles(certificatePath, read(ClusterEnvironment.CertificateKeyPath) is { Length: > 0 } keyPath ? keyPath : null, read(ClusterEnvironment.CertificatePassword))
                 : null,
+            AcceptLoadBoardPath = read(ClusterEnvironment.AcceptLoadBoard) is { Length: > 0 } board ? board : null,
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
             HeartbeatFile = read(ClusterEnvironment.HeartbeatFile),
             DrainTimeout = drainTimeout,

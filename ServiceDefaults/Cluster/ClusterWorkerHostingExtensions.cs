@@ -1,6 +1,7 @@
 using System;
 using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners.Balancing;
 using ClusterTemplate.ServiceDefaults.Cluster.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +67,7 @@ public static class ClusterWorkerHostingExtensions
         // The connection grace comes out of the drain timeout, so the primary's deadline still holds.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = context.Drain.WorkerShutdownTimeout(mode.ConnectionGrace(context.Drain)));
         builder.Services.AddHostedService<PrimaryWatchdog>();
+        builder.Services.TryAddSingleton<AcceptBalancing>();
         builder.Services.AddHostedService<ProgressHeartbeat>();
         builder.Services.AddSingleton<IHostLifetime, ClusterWorkerLifetime>();
         if (context.Certificate is { } certificateFiles)
@@ -91,9 +93,12 @@ public static class ClusterWorkerHostingExtensions
         if (mode.ListensOnceReady)
         {
             // Registered after Kestrel's socket transport: Kestrel binds with the last factory that takes the endpoint.
-            builder.Services.AddSingleton<IConnectionListenerFactory>(services => new ReadinessGatedTransportFactory(
-                new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>()),
-                services.GetRequiredService<PublicListenerGate>()));
+            builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
+            {
+                var sockets = new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>());
+                var transport = services.GetRequiredService<AcceptBalancing>().Wrap(sockets);
+                return new ReadinessGatedTransportFactory(transport, services.GetRequiredService<PublicListenerGate>());
+            });
         }
 
         var listenSockets = new ClusterListenSockets(context, mode);

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners.Balancing;
 using Microsoft.Extensions.Hosting;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster;
@@ -16,7 +17,8 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 /// both fall silent, and the primary replaces them. A request-based probe cannot tell busy from hung: it
 /// waits in the same queue as the busy requests.
 /// </summary>
-internal sealed class ProgressHeartbeat(ClusterWorkerContext context) : IHostedService, IDisposable
+/// <remarks>The same beat tells the other workers of the shared mode that this one is alive (<see cref="AcceptBalancer.Beat"/>).</remarks>
+internal sealed class ProgressHeartbeat(ClusterWorkerContext context, AcceptBalancing? balancing = null) : IHostedService, IDisposable
 {
     /// <summary>How often the heartbeat thread looks at the thread pool.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
@@ -61,6 +63,7 @@ internal sealed class ProgressHeartbeat(ClusterWorkerContext context) : IHostedS
             if (completedNow != completed || ThreadPool.PendingWorkItemCount == 0 || cpuNow - cpu >= BusyCpu)
             {
                 Beat(path);
+                balancing?.Balancer?.Beat();
             }
 
             completed = completedNow;

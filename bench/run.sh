@@ -21,8 +21,21 @@ esac
 echo "building Release (Primary builds Worker too)" >&2
 dotnet build "$repo/Primary/ClusterTemplate.Primary.csproj" -c Release -m:1 -nologo -v:q -clp:ErrorsOnly
 
+# --quick runs no Native AOT contender unless --only names one: then it skips the publish (a minute or more).
+quick=false only="" previous=""
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=true ;;
+        --only=*) only="${arg#--only=}" ;;
+    esac
+    [ "$previous" = "--only" ] && only="$arg"
+    previous="$arg"
+done
+
 # The Native AOT contenders (single-aot, reuseport-aot) run this; without a clang they are reported not available.
-if command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1; then
+if $quick && [[ "$only" != *aot* ]]; then
+    echo "quick run without a Native AOT contender: not publishing the AOT worker" >&2
+elif command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1; then
     echo "publishing the Native AOT worker into Worker/bin/Release/aot" >&2
     dotnet publish "$repo/Worker/ClusterTemplate.Worker.csproj" -c Release -p:WorkerAot=true -o "$repo/Worker/bin/Release/aot" \
         -nologo -v:q -clp:ErrorsOnly

@@ -17,6 +17,12 @@ WORKLOADS = [
     ("cpu", "CPU-bound /work?n={n}, keep-alive", "/work?n={n}", "cpu_connections", False),
 ]
 
+# --quick's contenders unless --only names others: the baseline, the default listener mode and the seed's design.
+QUICK_CONTENDERS = "single,reuseport,node"
+
+# The columns of --quick's closing ratio table: workload key, short title.
+QUICK_COLUMNS = [("hello-ka", "hello keep-alive"), ("hello-close", "hello fresh"), ("cpu", "CPU-bound")]
+
 # The rolling restart with net.ipv4.tcp_migrate_req off: key, label, mode, value of the sysctl, extra environment.
 # Cluster__EnableListenerMigration=false keeps a reuseport primary (running as root) from turning it back on.
 MIGRATION_OFF_VARIANTS = [
@@ -28,24 +34,27 @@ MIGRATION_ON_REFERENCE = ("reuseport-on", "cluster reuseport, migration on (refe
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/run.sh", description=__doc__)
-    p.add_argument("--quick", action="store_true", help="smoke run: 1 round of 3 s, 2 kills, 1 rollout of 8 s")
-    p.add_argument("--repeats", type=int, help="rounds of every contender on every workload (default 5; quick 1)")
-    p.add_argument("--duration", type=int, help="seconds per measured wrk run (default 10; quick 3)")
+    p.add_argument("--quick", action="store_true",
+                   help="everyday run: single, reuseport and node; hello and CPU-bound, 2 rounds of 5 s; 4 kills per "
+                        "contender; no rolling restarts; prints the ratios; writes only bench/out/")
+    p.add_argument("--repeats", type=int, help="rounds of every contender on every workload (default 5; quick 2)")
+    p.add_argument("--duration", type=int, help="seconds per measured wrk run (default 10; quick 5)")
     p.add_argument("--warmup", type=int, help="seconds of unmeasured wrk per workload before each run (default 2; quick 1)")
     p.add_argument("--workers", type=int, default=os.cpu_count(), help="workers per cluster (default: cores)")
     p.add_argument("--connections", type=int, default=64, help="wrk connections for hello (default 64)")
     p.add_argument("--cpu-connections", type=int, default=16, help="wrk connections for the CPU-bound endpoint (default 16)")
     p.add_argument("--cpu-n", type=int, default=5_000_000, help="n of /work?n= (default 5000000: a few ms per request)")
-    p.add_argument("--kills", type=int, help="kill -9 restarts measured per contender (default 10; quick 2)")
-    p.add_argument("--rollouts", type=int, help="rolling restarts under load per contender (default 5; quick 1)")
-    p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15; quick 8)")
+    p.add_argument("--kills", type=int, help="kill -9 restarts measured per contender (default 10; quick 4)")
+    p.add_argument("--rollouts", type=int, help="rolling restarts under load per contender (default 5; quick 0)")
+    p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15)")
     p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
                    help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
-    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,single-aot,reuseport-aot,node,pm2 (single always runs)")
+    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,single-aot,reuseport-aot,"
+                                  "node,pm2 (single always runs; quick: single,reuseport,node)")
     p.add_argument("--skip-operations", action="store_true",
                    help="throughput and memory only (no restarts, rolling restarts or migration-off round)")
     p.add_argument("--migration-off-rollouts", type=int,
-                   help="rolling restarts per variant with net.ipv4.tcp_migrate_req=0 (default 5; quick 1)")
+                   help="rolling restarts per variant with net.ipv4.tcp_migrate_req=0 (default 5; quick 0)")
     p.add_argument("--skip-migration-off", action="store_true",
                    help="skip the rolling restarts with listener migration off (which need root to write the sysctl)")
     p.add_argument("--from-json", metavar="RESULTS_JSON",
@@ -54,14 +63,15 @@ def parse_args(argv):
     p.add_argument("--no-record", dest="record", action="store_false")
     a = p.parse_args(argv)
     quick = a.quick
-    a.repeats = a.repeats if a.repeats is not None else (1 if quick else 5)
-    a.duration = a.duration if a.duration is not None else (3 if quick else 10)
+    a.repeats = a.repeats if a.repeats is not None else (2 if quick else 5)
+    a.duration = a.duration if a.duration is not None else (5 if quick else 10)
     a.warmup = a.warmup if a.warmup is not None else (1 if quick else 2)
-    a.kills = a.kills if a.kills is not None else (2 if quick else 10)
-    a.rollouts = a.rollouts if a.rollouts is not None else (1 if quick else 5)
-    a.rolling_duration = a.rolling_duration if a.rolling_duration is not None else (8 if quick else 15)
+    a.kills = a.kills if a.kills is not None else (4 if quick else 10)
+    a.rollouts = a.rollouts if a.rollouts is not None else (0 if quick else 5)
+    a.rolling_duration = a.rolling_duration if a.rolling_duration is not None else 15
     a.migration_off_rollouts = (a.migration_off_rollouts if a.migration_off_rollouts is not None
-                                else (1 if quick else 5))
+                                else (0 if quick else 5))
+    a.only = a.only if a.only is not None or not quick else QUICK_CONTENDERS
     a.record = (not quick) if a.record is None else a.record
     return a
 
@@ -287,6 +297,7 @@ def render(args, argv, results, info):
                   "(a new probe every 5 ms, each waiting up to 3 s, so a probe that is queued does not delay the first answer). Each kill is the first crash of its worker slot in a freshly started cluster, "
                   "which our primary restarts at once (its backoff starts with the second crash in a row).", "",
                   report.restart_table(contenders, results["restarts"], un), ""]
+    if not args.skip_operations and args.rollouts > 0:
         lines += ["## Rolling restart under load", "",
                   f"wrk with `Connection: close` (a fresh connection per request), {args.cpu_connections} connections, "
                   f"{args.rolling_duration} s; the rollout starts {min(3.0, args.rolling_duration / 4):.0f} s in: "
@@ -294,6 +305,7 @@ def render(args, argv, results, info):
                   "(wait_ready, listen_timeout 8 s, kill_timeout 1.6 s, graceful SIGINT handler). "
                   "Failed requests are every wrk error and non-2xx response in the window.", "",
                   report.rolling_table(contenders, results["rolling"], un), ""]
+    if not args.skip_operations and args.migration_off_rollouts > 0:
         lines += ["## Rolling restart with listener migration off", "",
                   "What a planned restart loses when the kernel does not move the connections queued on a closing "
                   "SO_REUSEPORT listener to another (`net.ipv4.tcp_migrate_req=0`, the kernel's default). The harness "
@@ -316,6 +328,12 @@ def render(args, argv, results, info):
     lines += ["## Targets (2-core machine, same run)", "", report.targets(results), ""]
     if un:
         lines += ["## Not available in this run", ""] + [f"- {k}: {v}" for k, v in un.items()] + [""]
+    if args.quick:
+        # Last, so that it is what a quick run leaves on the screen.
+        lines += ["## Ratios against the single Worker", "",
+                  "Median over the rounds of (contender / single Worker of the same round): req/s (higher is better) "
+                  "and CPU us per request (lower is better), per workload; restart after kill -9, median.", "",
+                  report.ratio_summary(contenders, results["throughput"], QUICK_COLUMNS, results["restarts"], un), ""]
     return "\n".join(lines)
 
 
@@ -397,7 +415,7 @@ def main(argv):
         if not args.skip_operations:
             restart_rounds(args, contenders, results)
             rolling_rounds(args, contenders, results)
-            if not args.skip_migration_off:
+            if not args.skip_migration_off and args.migration_off_rollouts > 0:
                 migration_off_rounds(args, contenders, results, work_dir, live)
     except KeyboardInterrupt:
         log("interrupted: stopping everything")

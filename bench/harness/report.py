@@ -51,6 +51,35 @@ def throughput_table(workload, contenders, runs, unavailable):
     return "\n".join(rows)
 
 
+def ratio_summary(contenders, throughput, workloads, restarts, unavailable):
+    """One row per contender: req/s and CPU us per request against the single Worker of the same round for each
+    workload, and the restart median; then the single Worker's own req/s, the figures the ratios divide by."""
+    titles = [title for _, title in workloads]
+    rows = ["| contender | " + " | ".join(f"{t} req/s" for t in titles) + " | "
+            + " | ".join(f"{t} CPU/req" for t in titles) + " | restart median |",
+            "|---|" + "---:|" * (2 * len(workloads) + 1)]
+    for c in contenders:
+        if c.key == "single":
+            continue
+        if c.key in unavailable:
+            rows.append(f"| {c.label} | not available: {unavailable[c.key]} |" + "|" * (2 * len(workloads)))
+            continue
+        rps, cpu = [], []
+        for key, _ in workloads:
+            runs, base = throughput.get(key, {}).get(c.key, []), throughput.get(key, {}).get("single", [])
+            rps.append(fx(paired_ratio(_field(runs, "rps"), _field(base, "rps"))))
+            cpu.append(fx(paired_ratio(_field(runs, "cpu_us_per_req"), _field(base, "cpu_us_per_req"))))
+        kills = restarts.get(c.key, [])
+        ok = [v * 1000 for v in kills if v is not None]
+        restart = fmt(median(ok), ".0f", " ms") if c.can_restart and kills else "n/a"
+        if len(ok) < len(kills):
+            restart += f" ({len(kills) - len(ok)} of {len(kills)} not back in time)"
+        rows.append(f"| {c.label} | " + " | ".join(rps + cpu) + f" | {restart} |")
+    single = [fmt(median(_field(throughput.get(key, {}).get("single", []), "rps")), ",.0f") for key, _ in workloads]
+    return "\n".join(rows) + "\n\nsingle Worker, median req/s: " + ", ".join(
+        f"{t} {v}" for t, v in zip(titles, single)) + "."
+
+
 def memory_table(contenders, memory, unavailable):
     """memory[key] = list per round of memory snapshots (see main.memory_snapshot)."""
     base_total = [m["total"] if m else None for m in memory.get("single", [])]

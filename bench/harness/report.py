@@ -263,8 +263,14 @@ def targets(results):
 
 
 def _aot_targets(results):
-    """Issue 16's targets for the Native AOT workers (reuseport-aot): restart, memory per worker, PSS against Node."""
-    un, rows, key = results["unavailable"], [], "reuseport-aot"
+    """Issue 16's targets: shared on the CPU-bound case, proxy on hello, and for the Native AOT workers
+    (reuseport-aot) restart, memory per worker and PSS against Node."""
+    tp, un, rows, key = results["throughput"], results["unavailable"], [], "reuseport-aot"
+    for mode, workload, floor in (("shared", "cpu", 0.9), ("proxy", "hello-ka", 0.45)):
+        runs = tp.get(workload, {})
+        if mode in runs and mode not in un and "single" not in un:
+            v = paired_ratio(_field(runs.get(mode, []), "rps"), _field(runs.get("single", []), "rps"))
+            rows.append(f"| {mode} >= {floor}x single Worker, {workload} (issue 16) | {fx(v)} | {_verdict(v, v is not None and v >= floor)} |")
     if key in un:
         return rows
     if key in results["restarts"]:

@@ -24,7 +24,9 @@ internal sealed class WorkerMonitor(
     TimeProvider time,
     ILogger<ClusterSupervisor> logger)
 {
-    private static readonly TimeSpan s_readinessPollInterval = TimeSpan.FromMilliseconds(50);
+    // Restart-to-serving waits for the first probe that passes: a Native AOT worker is ready some 70 ms after its start,
+    // so a coarser step would be most of the restart. A probe before the management socket exists fails at once (ENOENT).
+    private static readonly TimeSpan s_readinessPollInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly ClusterOptions _options = options.Value;
 

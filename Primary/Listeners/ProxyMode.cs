@@ -24,7 +24,7 @@ internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinat
 
     public void Start() => destinations.Update([]);
 
-    // The primary terminates TLS: the workers behind it listen on plain HTTP/1.1 on loopback.
+    // The primary terminates TLS: the workers behind it speak HTTP/2 without TLS (h2c) on loopback.
     public bool WorkersServePublicPort => false;
 
     public void ConfigureKestrel(KestrelServerOptions kestrel)

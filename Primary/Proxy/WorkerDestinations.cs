@@ -43,11 +43,11 @@ internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyCon
                     LoadBalancingPolicy = LoadBalancingPolicies.Canonical(options.Value.LoadBalancing),
                     Destinations = destinations,
 
-                    // Workers speak HTTP/1.1 on loopback; asking for it up front skips a version negotiation per connection.
+                    // Workers speak only HTTP/2 without TLS (ProxyWorkerMode): with prior knowledge, as nothing can negotiate it.
                     HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
                     {
-                        Version = System.Net.HttpVersion.Version11,
-                        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                        Version = System.Net.HttpVersion.Version20,
+                        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
                     },
                 }]);
             Log.DestinationsChanged(logger, ready.Length, key);

@@ -16,10 +16,15 @@ internal sealed class ProxyWorkerMode : IWorkerListenerMode
     public bool ListensOnceReady => false;
 
     public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track) =>
-        kestrel.Listen(IPAddress.Loopback, 0);
+        kestrel.Listen(IPAddress.Loopback, 0, ForTheProxy);
 
     public Socket CreateListenSocket(IPEndPoint endpoint, ClusterWorkerContext context) => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
 
     // Only the proxy's idle pooled connections are left when the stop comes, and no request comes on them.
     public TimeSpan ConnectionGrace(DrainBudget budget) => TimeSpan.Zero;
+
+    // HTTP/2 without TLS (h2c), which the primary speaks with prior knowledge: its requests share a few multiplexed
+    // connections, so one read or write carries several of them, where HTTP/1.1 needs one connection, and one wake-up
+    // of each side, per request in flight (bench/README.md, "The proxy hop").
+    private static void ForTheProxy(ListenOptions listen) => listen.Protocols = HttpProtocols.Http2;
 }

@@ -27,7 +27,7 @@ internal sealed class SharedMode(IOptions<ClusterOptions> options) : IListenerMo
     public void Start() => _socket ??= InheritedListenSocket.Listen(PublicAddress.EndPoint(options.Value.Address, options.Value.Port));
 
     // The socket is open without close-on-exec, so the child inherits it under the same number.
-    public void AddWorkerEnvironment(IDictionary<string, string> environment) =>
+    public void AddWorkerEnvironment(IDictionary<string, string> environment, int workerId, int generation) =>
         environment[ClusterEnvironment.ListenFileDescriptor] = FileDescriptor.ToString(CultureInfo.InvariantCulture);
 
     // Kept open through the workers' drain: the host disposes it after the supervisor stopped them.

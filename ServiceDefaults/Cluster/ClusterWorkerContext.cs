@@ -55,6 +55,9 @@ public sealed class ClusterWorkerContext
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
+    /// <summary>In proxy mode, the Unix domain socket to serve the public endpoint on (<see cref="ClusterEnvironment.ProxySocket"/>); else <see langword="null"/>.</summary>
+    public string? ProxySocketPath { get; init; }
+
     /// <summary>The liveness heartbeat file (<see cref="ClusterEnvironment.HeartbeatFile"/>), when under a primary.</summary>
     public string? HeartbeatFile { get; init; }
 
@@ -126,6 +129,7 @@ public sealed class ClusterWorkerContext
                 ? new ServerCertificateFiles(certificatePath, read(ClusterEnvironment.CertificateKeyPath) is { Length: > 0 } keyPath ? keyPath : null, read(ClusterEnvironment.CertificatePassword))
                 : null,
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
+            ProxySocketPath = read(ClusterEnvironment.ProxySocket) is { Length: > 0 } proxySocket ? proxySocket : null,
             HeartbeatFile = read(ClusterEnvironment.HeartbeatFile),
             DrainTimeout = drainTimeout,
             FaultInjection = faultInjection,

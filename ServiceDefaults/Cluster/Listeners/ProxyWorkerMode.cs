@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
-/// <summary>The worker listens on a private loopback port that the primary's proxy forwards to.</summary>
+/// <summary>
+/// The worker listens where only the primary's proxy reaches it: a Unix domain socket in the primary's private
+/// runtime folder (<see cref="ClusterEnvironment.ProxySocket"/>), or a loopback port where the primary asks for none.
+/// </summary>
 internal sealed class ProxyWorkerMode : IWorkerListenerMode
 {
     public string Name => ListenerModeNames.Proxy;
@@ -15,8 +18,16 @@ internal sealed class ProxyWorkerMode : IWorkerListenerMode
     // The primary forwards only to workers that passed their readiness probe.
     public bool ListensOnceReady => false;
 
-    public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track) =>
+    public void ListenPublic(KestrelServerOptions kestrel, ClusterWorkerContext context, Action<ListenOptions> track)
+    {
+        if (context.ProxySocketPath is { } path)
+        {
+            kestrel.ListenUnixSocket(path, ForTheProxy);
+            return;
+        }
+
         kestrel.Listen(IPAddress.Loopback, 0, ForTheProxy);
+    }
 
     public Socket CreateListenSocket(IPEndPoint endpoint, ClusterWorkerContext context) => SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
 

@@ -103,6 +103,7 @@ public static class Extensions
     {
         if (app.Services.GetRequiredService<ClusterWorkerContext>().FaultInjection)
         {
+            app.UseWebSockets();
             app.MapFaultInjection();
         }
 

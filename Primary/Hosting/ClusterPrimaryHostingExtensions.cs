@@ -34,6 +34,7 @@ public static class ClusterPrimaryHostingExtensions
         builder.Configuration.AddCommandLine(args, ClusterCommandLine.SwitchMappings);
         // The primary is not a worker: telemetry and health checks, without the worker-side cluster wiring.
         builder.ConfigureOpenTelemetry();
+        ProxyTracing.Configure(builder);
         builder.AddDefaultHealthChecks();
         builder.Services.AddClusterProbes();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(ClusterTelemetry.Name));

@@ -32,8 +32,8 @@ internal interface IListenerMode
     {
     }
 
-    /// <summary>Adds what a worker needs from this mode to the environment it starts with. Nothing by default.</summary>
-    void AddWorkerEnvironment(IDictionary<string, string> environment)
+    /// <summary>Adds what a worker process (a slot's generation) needs from this mode to the environment it starts with. Nothing by default.</summary>
+    void AddWorkerEnvironment(IDictionary<string, string> environment, int workerId, int generation)
     {
     }
 

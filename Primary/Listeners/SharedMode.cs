@@ -43,7 +43,7 @@ internal sealed class SharedMode(IOptions<ClusterOptions> options) : IListenerMo
     }
 
     // The socket is open without close-on-exec, so the child inherits it under the same number.
-    public void AddWorkerEnvironment(IDictionary<string, string> environment)
+    public void AddWorkerEnvironment(IDictionary<string, string> environment, int workerId, int generation)
     {
         environment[ClusterEnvironment.ListenFileDescriptor] = FileDescriptor.ToString(CultureInfo.InvariantCulture);
         if (_boardPath is not null)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace ClusterTemplate.Primary.Processes;
 
 /// <summary>
-/// The primary's private folder (mode 0700, of its own user) for the workers' management sockets, its control
+/// The primary's private folder (mode 0700, of its own user) for the workers' management and proxy sockets, its control
 /// socket and the cluster's lock. Named after the public port by default, so a client finds it by port.
 /// </summary>
 /// <remarks>
@@ -74,6 +74,13 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
 
     /// <summary>Where the accept load board of a primary whose folder is <paramref name="folder"/> lives.</summary>
     public static string AcceptLoadBoardPathIn(string folder) => System.IO.Path.Combine(folder, AcceptLoadBoardFileName);
+
+    /// <summary>
+    /// The socket a worker serves its public endpoint on in proxy mode (see <c>ClusterEnvironment.ProxySocket</c>):
+    /// in this private folder, so only the primary's user can reach it, and a new path per generation, like the management socket.
+    /// </summary>
+    public string ProxySocketPath(int workerId, int generation) =>
+        System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"worker-{workerId}-{generation}.http.sock"));
 
     /// <summary>Removes the primary's sockets and lock file, and the folder if this primary made it and nothing else is in it.</summary>
     public void Dispose()
@@ -155,7 +162,7 @@ public sealed partial class ClusterRuntimeDirectory : IDisposable
         }
     }
 
-    [GeneratedRegex(@"^worker-[0-9]+-[0-9]+\.sock$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^worker-[0-9]+-[0-9]+(\.http)?\.sock$", RegexOptions.CultureInvariant)]
     private static partial Regex OwnSocketName();
 
     [GeneratedRegex(@"^worker-[0-9]+-[0-9]+\.heartbeat$", RegexOptions.CultureInvariant)]

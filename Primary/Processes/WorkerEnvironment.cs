@@ -49,7 +49,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
         }
 
         AddPublicPort(environment, settings, mode.WorkersServePublicPort);
-        mode.AddWorkerEnvironment(environment);
+        mode.AddWorkerEnvironment(environment, workerId, generation);
         return WithAppSettings(environment, workerCount, workerId.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -1,3 +1,5 @@
+using Yarp.ReverseProxy.Forwarder;
+
 namespace ClusterTemplate.Primary.Proxy;
 
 /// <summary>Registers and maps the YARP front end of the proxy listener mode.</summary>
@@ -8,6 +10,12 @@ internal static class ClusterProxyExtensions
     {
         services.AddReverseProxy().LoadFromMemory([], []);
         services.AddSingleton<WorkerDestinations>();
+        services.AddSingleton<WorkerSockets>();
+        if (WorkerSockets.Enabled)
+        {
+            services.AddSingleton<IForwarderHttpClientFactory, WorkerSocketHttpClientFactory>();
+        }
+
         return services;
     }
 

@@ -23,8 +23,9 @@ internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyCon
     {
         lock (_gate)
         {
-            var ready = workers.Where(worker => worker.Ready && worker.Port > 0).OrderBy(worker => worker.WorkerId).ToArray();
-            var key = string.Join(',', ready.Select(worker => $"{worker.WorkerId}:{worker.Port}"));
+            // On sockets, a worker's address is known from its generation; on loopback, once it has said its port.
+            var ready = workers.Where(worker => worker.Ready && (WorkerSockets.Enabled || worker.Port > 0)).OrderBy(worker => worker.WorkerId).ToArray();
+            var key = string.Join(',', ready.Select(Address));
             if (key == _current)
             {
                 return;
@@ -33,7 +34,7 @@ internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyCon
             _current = key;
             var destinations = ready.ToDictionary(
                 worker => "worker-" + worker.WorkerId,
-                worker => new DestinationConfig { Address = $"http://127.0.0.1:{worker.Port}" });
+                worker => new DestinationConfig { Address = Address(worker) });
 
             proxyConfig.Update(
                 [new RouteConfig { RouteId = RouteId, ClusterId = ClusterId, Match = new RouteMatch { Path = "/{**catch-all}" } }],
@@ -43,16 +44,20 @@ internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyCon
                     LoadBalancingPolicy = LoadBalancingPolicies.Canonical(options.Value.LoadBalancing),
                     Destinations = destinations,
 
-                    // Workers speak HTTP/1.1 on loopback; asking for it up front skips a version negotiation per connection.
+                    // Workers speak only HTTP/2 without TLS (ProxyWorkerMode): with prior knowledge, as nothing can negotiate it.
                     HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
                     {
-                        Version = System.Net.HttpVersion.Version11,
-                        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+                        Version = System.Net.HttpVersion.Version20,
+                        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
                     },
                 }]);
             Log.DestinationsChanged(logger, ready.Length, key);
         }
     }
+
+    private static string Address(WorkerSnapshot worker) => WorkerSockets.Enabled
+        ? WorkerSockets.Address(worker.WorkerId, worker.Generation)
+        : $"http://127.0.0.1:{worker.Port}";
 
     private static partial class Log
     {

@@ -26,6 +26,9 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 
+    /// <summary>The socket the worker serves the proxy on (proxy mode); removed with the instance, as a killed worker leaves it behind.</summary>
+    public string? ProxySocketPath { get; init; }
+
     /// <summary>The port the worker's public endpoint is bound to, once its first status report arrived.</summary>
     public int Port { get; set; }
 
@@ -87,6 +90,10 @@ internal sealed class WorkerInstance(int workerId, int generation, IWorkerProces
         try
         {
             File.Delete(HeartbeatPath);
+            if (ProxySocketPath is not null)
+            {
+                File.Delete(ProxySocketPath);
+            }
         }
         catch (IOException)
         {

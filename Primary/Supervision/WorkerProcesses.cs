@@ -4,6 +4,7 @@ using ClusterTemplate.Primary.Health;
 using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Processes;
 using ClusterTemplate.Primary.Telemetry;
+using ClusterTemplate.ServiceDefaults.Cluster;
 using ClusterTemplate.Shared.Control;
 using Microsoft.Extensions.Options;
 
@@ -47,6 +48,7 @@ internal sealed class WorkerProcesses(
         var instance = new WorkerInstance(slot.WorkerId, generation, process, managementClients.Create(socketPath, process.ProcessId), heartbeatPath, time.GetUtcNow())
         {
             StartActivity = startActivity,
+            ProxySocketPath = spec.Environment.GetValueOrDefault(ClusterEnvironment.ProxySocket),
             RequestLimit = recycle.MaxRequests > 0 ? recycle.MaxRequests + Random.Shared.NextInt64(recycle.MaxRequestsJitter + 1) : 0,
         };
         if (makeCurrent)

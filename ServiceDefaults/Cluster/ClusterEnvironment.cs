@@ -62,6 +62,12 @@ public static class ClusterEnvironment
     public const string ManagementSocket = "CLUSTER_MANAGEMENT_SOCKET";
 
     /// <summary>
+    /// In proxy mode, the Unix domain socket on which the worker serves its public endpoint for the primary's proxy;
+    /// unset where the primary forwards over loopback TCP instead (Windows), and the worker then reports its port.
+    /// </summary>
+    public const string ProxySocket = "CLUSTER_PROXY_SOCKET";
+
+    /// <summary>
     /// The file whose modification time the worker sets every <see cref="ProgressHeartbeat.Period"/> while its
     /// thread pool makes progress: the primary's liveness signal, which a busy worker keeps fresh and a stopped
     /// or starved one does not.

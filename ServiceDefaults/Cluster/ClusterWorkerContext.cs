@@ -58,6 +58,9 @@ public sealed class ClusterWorkerContext
     /// <summary>The Unix domain socket path of the private management endpoint, when under a primary.</summary>
     public string? ManagementSocketPath { get; init; }
 
+    /// <summary>In proxy mode, the Unix domain socket to serve the public endpoint on (<see cref="ClusterEnvironment.ProxySocket"/>); else <see langword="null"/>.</summary>
+    public string? ProxySocketPath { get; init; }
+
     /// <summary>The liveness heartbeat file (<see cref="ClusterEnvironment.HeartbeatFile"/>), when under a primary.</summary>
     public string? HeartbeatFile { get; init; }
 
@@ -130,6 +133,7 @@ public sealed class ClusterWorkerContext
                 : null,
             AcceptLoadBoardPath = read(ClusterEnvironment.AcceptLoadBoard) is { Length: > 0 } board ? board : null,
             ManagementSocketPath = read(ClusterEnvironment.ManagementSocket),
+            ProxySocketPath = read(ClusterEnvironment.ProxySocket) is { Length: > 0 } proxySocket ? proxySocket : null,
             HeartbeatFile = read(ClusterEnvironment.HeartbeatFile),
             DrainTimeout = drainTimeout,
             FaultInjection = faultInjection,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +17,7 @@ namespace ClusterTemplate.ServiceDefaults.Cluster;
 internal static class FaultInjectionEndpoints
 {
     private static readonly List<byte[]> s_retained = [];
+    private static readonly TimeSpan s_hangAfterAnswer = TimeSpan.FromMilliseconds(300);
 
     public static IEndpointRouteBuilder MapFaultInjection(this IEndpointRouteBuilder endpoints)
     {
@@ -25,14 +27,19 @@ internal static class FaultInjectionEndpoints
         // pool adds later, ends up parked, so no request (the liveness probe included) is ever served again.
         group.MapPost("/hang", static (HttpContext context) =>
         {
-            // After the answer is sent, or the starved pool would never send it.
+            // After the answer is sent, or the starved pool would never send it. Completed is not sent over HTTP/2 (the
+            // proxy mode's hop), whose frames a writer loop on the pool sends later: the pool is let run a little first.
             context.Response.OnCompleted(static () =>
             {
-                for (var i = 0; i < 4096; i++)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
-                }
-
+                _ = Task.Delay(s_hangAfterAnswer).ContinueWith(
+                    static _ =>
+                    {
+                        for (var i = 0; i < 4096; i++)
+                        {
+                            ThreadPool.UnsafeQueueUserWorkItem(static _ => Thread.Sleep(Timeout.Infinite), null);
+                        }
+                    },
+                    TaskScheduler.Default);
                 return Task.CompletedTask;
             });
             return Results.Accepted();
@@ -58,6 +65,35 @@ internal static class FaultInjectionEndpoints
             }
 
             return Results.Text($"holding {s_retained.Count} blocks");
+        });
+
+        // What reached the worker, one "name: value" line per request header and then the protocol: what a proxy in front added.
+        group.MapGet("/request", static (HttpContext context) =>
+        {
+            var lines = new List<string>();
+            foreach (var header in context.Request.Headers)
+            {
+                lines.Add($"{header.Key}: {header.Value}");
+            }
+
+            lines.Add("protocol: " + context.Request.Protocol);
+            return Results.Text(string.Join('\n', lines));
+        });
+
+        // A WebSocket that answers one message with the same and closes: what a proxy in front must carry through.
+        group.Map("/echo-socket", static async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         });
 
         // An unhandled exception in a request: what a developer exception page would show to anyone.

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
@@ -21,5 +23,60 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
         Assert.Equal("No worker is ready yet; retry shortly.", (await response.Content.ReadAsStringAsync()).Trim());
+    }
+
+    [Fact]
+    public async Task A_WebSocket_is_carried_through_to_the_worker_and_back()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");
+        await primary.WaitForRunningAsync(1);
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{primary.Port}/fault/echo-socket"), timeout.Token);
+        await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        var buffer = new byte[64];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        Assert.Equal("hello", Encoding.UTF8.GetString(buffer, 0, received.Count));
+    }
+
+    [Fact]
+    public async Task The_worker_gets_the_proxied_request_over_HTTP_2()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");
+        await primary.WaitForRunningAsync(1);
+
+        var answer = await PublicClient.GetAsync(primary.BaseAddress, "/fault/request");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.EndsWith("protocol: HTTP/2", answer.Body);
+    }
+
+    [Fact]
+    public async Task Without_a_trace_exporter_the_proxy_sends_the_worker_no_trace_header()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");
+        await primary.WaitForRunningAsync(1);
+
+        var answer = await PublicClient.GetAsync(primary.BaseAddress, "/fault/request");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("X-Forwarded-For:", answer.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("traceparent:", answer.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task With_a_trace_exporter_the_proxy_passes_its_trace_on_to_the_worker()
+    {
+        // Nothing listens there: the spans are lost, the propagation is what is looked at.
+        var environment = new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" };
+        await using var primary = PrimaryProcess.Start(output, environment, workers: 1, "proxy");
+        await primary.WaitForRunningAsync(1);
+
+        var answer = await PublicClient.GetAsync(primary.BaseAddress, "/fault/request");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("traceparent:", answer.Body, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -37,7 +37,15 @@ internal sealed partial class WorkerDestinations(InMemoryConfigProvider proxyCon
                 worker => new DestinationConfig { Address = Address(worker) });
 
             proxyConfig.Update(
-                [new RouteConfig { RouteId = RouteId, ClusterId = ClusterId, Match = new RouteMatch { Path = "/{**catch-all}" } }],
+                [new RouteConfig
+                {
+                    RouteId = RouteId,
+                    ClusterId = ClusterId,
+                    Match = new RouteMatch { Path = "/{**catch-all}" },
+
+                    // The app sees the Host the client sent, as it does in the other modes, not the worker's socket name.
+                    Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
+                }],
                 [new ClusterConfig
                 {
                     ClusterId = ClusterId,

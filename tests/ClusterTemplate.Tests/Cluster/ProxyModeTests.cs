@@ -54,6 +54,22 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_worker_sees_the_Host_the_client_sent()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");
+        await primary.WaitForRunningAsync(1);
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(primary.BaseAddress, "/fault/request"));
+        request.Headers.Host = "shop.example:8443";
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Host: shop.example:8443", body.Split('\n'));
+    }
+
+    [Fact]
     public async Task Without_a_trace_exporter_the_proxy_sends_the_worker_no_trace_header()
     {
         await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");

@@ -38,7 +38,7 @@ internal static class UsageText
                 ("--port <port>", $"Cluster:Port, {ClusterSettingRules.Port.Accepted}"),
                 ("--mode <mode>", $"Cluster:Mode, {Modes} (default here: {ListenerModeSelector.DefaultName})"),
                 ("--load-balancing <policy>", $"Cluster:LoadBalancing, {LoadBalancingPolicies.AcceptedValues}"),
-                ("--accept-balance <how>", $"Cluster:AcceptBalance, {AcceptBalanceModes.AcceptedValues}: in shared mode, a busier worker leaves the next connection to a less busy one"),
+                ("--accept-balance <how>", $"Cluster:AcceptBalance, {AcceptBalanceModes.AcceptedValues} (default: none): in shared mode, connections has a busier worker leave the next connection to a less busy one"),
                 ("--worker-path <path>", "Cluster:WorkerPath, the worker's executable or .dll (default: found beside the primary)"),
                 ("--working-directory <path>", "Cluster:WorkingDirectory, the folder workers run in (default: the primary's)"),
                 ("--drain-timeout <time>", $"Cluster:DrainTimeout, {ClusterSettingRules.DrainTimeout.Accepted}"),

@@ -3,10 +3,10 @@ namespace ClusterTemplate.Primary.Configuration;
 /// <summary>The values of <c>Cluster:AcceptBalance</c>: how the shared mode's workers share the one accept queue.</summary>
 public static class AcceptBalanceModes
 {
-    /// <summary>A worker with more open connections than the least loaded other worker lets it take the next one (the default).</summary>
+    /// <summary>A worker with more open connections than the least loaded other worker lets it take the next one: for long-lived connections.</summary>
     public const string Connections = "connections";
 
-    /// <summary>Whichever worker is awake accepts, the kernel's own behaviour: a burst of connections can all land on one worker.</summary>
+    /// <summary>Whichever worker is awake accepts, the kernel's own behaviour (the default): a burst of connections can all land on one worker.</summary>
     public const string None = "none";
 
     /// <summary>The accepted values, for error messages.</summary>

@@ -87,12 +87,13 @@ public sealed class ClusterOptions
     public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
 
     /// <summary>
-    /// In the shared mode, how the workers share the one accept queue: <c>connections</c> (the default) has a worker
-    /// with more open connections than the least loaded other worker leave the next connection to it (waiting at
-    /// most 10 ms), so a burst of long-lived connections is spread instead of landing on whichever worker
-    /// was awake; <c>none</c> leaves it to the kernel. The other modes ignore it.
+    /// In the shared mode, how the workers share the one accept queue: <c>none</c> (the default) leaves it to the kernel,
+    /// whichever worker is awake takes the connection; <c>connections</c> has a worker with at least
+    /// <c>AcceptBalancer.Slack</c> more open connections than the least loaded other worker leave the next one to it
+    /// (waiting at most 10 ms), so a burst of long-lived connections is spread, at a cost to many short ones
+    /// (README, "Listener modes"). The other modes ignore it.
     /// </summary>
-    public string AcceptBalance { get; set; } = AcceptBalanceModes.Connections;
+    public string AcceptBalance { get; set; } = AcceptBalanceModes.None;
 
     /// <summary>
     /// In <c>proxy</c> mode, how long a worker leaving the cluster stays up after it is taken out of the

@@ -49,7 +49,7 @@ def parse_args(argv):
     p.add_argument("--rolling-duration", type=int, help="seconds of load around each rollout (default 15)")
     p.add_argument("--cluster-env", action="append", default=[], metavar="NAME=VALUE",
                    help="extra environment for our primary and its workers, e.g. Cluster__ShareProcessors=false (repeatable)")
-    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,proxy,single-aot,reuseport-aot,"
+    p.add_argument("--only", help="comma-separated contenders: single,reuseport,shared,shared-balanced,proxy,single-aot,reuseport-aot,"
                                   "node,pm2 (single always runs; quick: single,reuseport,node)")
     p.add_argument("--skip-operations", action="store_true",
                    help="throughput and memory only (no restarts, rolling restarts or migration-off round)")
@@ -354,6 +354,8 @@ def make_contenders(args, work_dir):
     workers = args.workers
     contenders = [cs.SingleWorker(work_dir), cs.OurCluster("reuseport", workers, work_dir, cluster_env),
                   cs.OurCluster("shared", workers, work_dir, cluster_env),
+                  cs.OurCluster("shared", workers, work_dir, {"Cluster__AcceptBalance": "connections", **cluster_env},
+                                key="shared-balanced", label="cluster shared, AcceptBalance connections"),
                   cs.OurCluster("proxy", workers, work_dir, cluster_env),
                   cs.SingleWorker(work_dir, aot=True),
                   cs.OurCluster("reuseport", workers, work_dir, cluster_env, aot=True),

@@ -199,7 +199,7 @@ def split_table(contenders, throughput, workloads, unavailable):
     return "\n".join(rows)
 
 
-CLUSTER_MODES = ("reuseport", "shared", "proxy")
+CLUSTER_MODES = ("reuseport", "shared", "shared-balanced", "proxy")
 
 
 def _modes(measured, unavailable):
@@ -266,7 +266,7 @@ def _aot_targets(results):
     """Issue 16's targets: shared on the CPU-bound case, proxy on hello, and for the Native AOT workers
     (reuseport-aot) restart, memory per worker and PSS against Node."""
     tp, un, rows, key = results["throughput"], results["unavailable"], [], "reuseport-aot"
-    for mode, workload, floor in (("shared", "cpu", 0.9), ("proxy", "hello-ka", 0.45)):
+    for mode, workload, floor in (("shared", "cpu", 0.9), ("shared-balanced", "cpu", 0.9), ("proxy", "hello-ka", 0.45)):
         runs = tp.get(workload, {})
         if mode in runs and mode not in un and "single" not in un:
             v = paired_ratio(_field(runs.get(mode, []), "rps"), _field(runs.get("single", []), "rps"))

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using ClusterTemplate.ServiceDefaults.Cluster.Listeners.Balancing;
 using ClusterTemplate.TestSupport;
 using Xunit.Abstractions;
 
 namespace ClusterTemplate.Tests.Cluster;
 
-/// <summary>In the shared mode, a burst of connections is spread over the workers instead of landing on whichever was awake.</summary>
+/// <summary>In the shared mode with <c>Cluster:AcceptBalance</c> <c>connections</c>, a burst of connections is spread over the workers instead of landing on whichever was awake.</summary>
 [Collection(ProcessCollection.Name)]
 [Trait("Category", "Process")]
 public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
@@ -23,7 +24,7 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
             return;
         }
 
-        await using var primary = PrimaryProcess.Start(output, workers: 2, "shared");
+        await using var primary = PrimaryProcess.Start(output, workers: 2, "shared", "--accept-balance", "connections");
         var workers = await primary.WaitForRunningAsync(2);
 
         // All connect at once, as a load generator or a proxy's pool does; each then stays open (keep-alive).
@@ -49,6 +50,44 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Connections_the_server_closes_are_uncounted_so_fresh_connections_never_wait()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        await using var primary = PrimaryProcess.Start(output, workers: 2, "shared", "--accept-balance", "connections");
+        var workers = await primary.WaitForRunningAsync(2);
+
+        // Each request asks for Connection: close, so the worker closes every connection itself.
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.Equal(200, (int)(await PublicClient.GetAsync(primary.BaseAddress)).Status);
+        }
+
+        // Counts left behind would make the workers take turns waiting before each accept (about 500 requests/s in all).
+        using var board = AcceptLoadBoard.Open(Path.Combine(primary.RuntimeDirectory, "accept-load.board"));
+        var deadline = DateTime.UtcNow + s_budget;
+        IReadOnlyList<(int ProcessId, int Connections)> entries;
+        do
+        {
+            entries = [.. Enumerable.Range(0, board.EntriesInUse).Select(board.Read).Where(entry => entry.ProcessId != 0)];
+            if (entries.All(entry => entry.Connections == 0))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+        while (DateTime.UtcNow < deadline);
+
+        output.WriteLine($"board: {string.Join(", ", entries.Select(entry => $"pid {entry.ProcessId}: {entry.Connections}"))}");
+        Assert.Equal(workers.Select(worker => worker.ProcessId).Order(), entries.Select(entry => entry.ProcessId).Order());
+        Assert.All(entries, entry => Assert.Equal(0, entry.Connections));
+    }
+
+    [Fact]
     public async Task The_load_board_is_private_exists_only_while_the_primary_runs_and_only_when_asked_for()
     {
         if (!OperatingSystem.IsLinux())
@@ -57,7 +96,7 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
         }
 
         string board;
-        await using (var primary = PrimaryProcess.Start(output, workers: 1, "shared"))
+        await using (var primary = PrimaryProcess.Start(output, workers: 1, "shared", "--accept-balance", "connections"))
         {
             await primary.WaitForRunningAsync(1);
             board = Path.Combine(primary.RuntimeDirectory, "accept-load.board");
@@ -67,7 +106,7 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
 
         Assert.False(File.Exists(board));
 
-        await using (var primary = PrimaryProcess.Start(output, workers: 1, "shared", "--accept-balance", "none"))
+        await using (var primary = PrimaryProcess.Start(output, workers: 1, "shared"))
         {
             await primary.WaitForRunningAsync(1);
             Assert.False(File.Exists(Path.Combine(primary.RuntimeDirectory, "accept-load.board")));

@@ -70,7 +70,7 @@ public sealed class AcceptBalancerTests : IDisposable
         using var board = CreateBoard();
         var busy = Join(board, workerId: 1);
         var idle = Join(board, workerId: 2);
-        Accept(busy, 2);
+        Accept(busy, AcceptBalancer.Slack + 1);
         Accept(idle, 1);
 
         Assert.True(busy.ShouldYield());
@@ -86,12 +86,25 @@ public sealed class AcceptBalancerTests : IDisposable
     }
 
     [Fact]
+    public void A_difference_below_the_slack_does_not_yield_so_short_connections_never_wait()
+    {
+        using var board = CreateBoard();
+        var first = Join(board, workerId: 1);
+        var second = Join(board, workerId: 2);
+        Accept(first, AcceptBalancer.Slack - 1);
+
+        Assert.False(first.ShouldYield());
+        Assert.True(first.WaitForTurnAsync(CancellationToken.None).IsCompletedSuccessfully);
+        Assert.True(second.WaitForTurnAsync(CancellationToken.None).IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task A_yield_ends_after_its_limit_when_the_others_do_not_catch_up()
     {
         using var board = CreateBoard();
         var busy = Join(board, workerId: 1);
         Join(board, workerId: 2);
-        Accept(busy, 1);
+        Accept(busy, AcceptBalancer.Slack);
 
         var turn = busy.WaitForTurnAsync(CancellationToken.None).AsTask();
         var advanced = await AdvanceUntilAsync(turn);
@@ -106,7 +119,7 @@ public sealed class AcceptBalancerTests : IDisposable
         using var board = CreateBoard();
         var live = Join(board, workerId: 1);
         Join(board, workerId: 2);
-        Accept(live, 3);
+        Accept(live, AcceptBalancer.Slack + 2);
         Assert.True(live.ShouldYield());
 
         // Only the live worker's heartbeat keeps beating; the hung one's entry stays as it was.
@@ -127,12 +140,11 @@ public sealed class AcceptBalancerTests : IDisposable
         using var board = CreateBoard();
         var first = Join(board, workerId: 1);
         var second = Join(board, workerId: 2);
-        using var connection = new CancellationTokenSource();
-        first.OnAccepted(connection.Token);
+        Accept(first, AcceptBalancer.Slack);
         Assert.True(first.ShouldYield());
 
-        connection.Cancel();
-        Assert.Equal(0, first.OpenConnections);
+        first.OnClosed();
+        Assert.Equal(AcceptBalancer.Slack - 1, first.OpenConnections);
         Assert.False(first.ShouldYield());
 
         Accept(first, 1);
@@ -141,9 +153,8 @@ public sealed class AcceptBalancerTests : IDisposable
         Assert.Equal((0, 0), board.Read(AcceptLoadBoard.IndexOf(2, 1)));
 
         // A connection of the withdrawn worker that closes later does not put it back on the board.
-        using var late = new CancellationTokenSource();
-        second.OnAccepted(late.Token);
-        late.Cancel();
+        second.OnAccepted();
+        second.OnClosed();
         Assert.Equal((0, 0), board.Read(AcceptLoadBoard.IndexOf(2, 1)));
     }
 
@@ -193,7 +204,7 @@ public sealed class AcceptBalancerTests : IDisposable
     {
         for (var i = 0; i < connections; i++)
         {
-            balancer.OnAccepted(CancellationToken.None);
+            balancer.OnAccepted();
         }
     }
 }

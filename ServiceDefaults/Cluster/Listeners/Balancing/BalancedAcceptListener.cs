@@ -24,13 +24,13 @@ internal sealed class BalancedAcceptListener : IConnectionListener
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
         await _balancer.WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _inner.AcceptAsync(cancellationToken).ConfigureAwait(false);
-        if (connection is not null)
+        if (await _inner.AcceptAsync(cancellationToken).ConfigureAwait(false) is not { } connection)
         {
-            _balancer.OnAccepted(connection.ConnectionClosed);
+            return null;
         }
 
-        return connection;
+        _balancer.OnAccepted();
+        return new CountedConnection(connection, _balancer);
     }
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)

@@ -88,7 +88,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         Assert.Equal(1, worker.Restarts);
         Assert.Equal(_launcher.Started[1].ProcessId, worker.ProcessId);
         Assert.Contains("signal 9", worker.LastExitReason);
-        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, WorkerId: 1, ExitCode: 137 } && e.Detail!.Contains("signal 9"));
+        Assert.Contains(Seen(), e => e is { Kind: WorkerEventKind.Exited, WorkerId: 1, ExitCode: 137 } && e.Detail!.Contains("signal 9"));
 
         _launcher.Started[1].Exit(3);
         await WaitUntilAsync(() => Workers().Single().State == WorkerState.Restarting);
@@ -123,7 +123,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
 
         await WaitUntilAsync(() => Workers().Single().State == WorkerState.Failed);
         Assert.Equal(3, _launcher.Started.Count);
-        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Failed);
+        Assert.Contains(Seen(), e => e.Kind == WorkerEventKind.Failed);
 
         _time.Advance(TimeSpan.FromSeconds(9.9));
         Assert.Equal(3, _launcher.Started.Count);
@@ -153,7 +153,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         var worker = Workers().Single();
         Assert.Equal(0, worker.ProcessId);
         Assert.Equal("could not be started: " + s_permissionDenied.Message, worker.LastExitReason);
-        Assert.Contains(_seen, e => e is { Kind: WorkerEventKind.Exited, ProcessId: 0 } && e.Detail!.Contains("Permission denied"));
+        Assert.Contains(Seen(), e => e is { Kind: WorkerEventKind.Exited, ProcessId: 0 } && e.Detail!.Contains("Permission denied"));
 
         await AdvanceUntilAsync(() => Workers().Single() is { State: WorkerState.Failed, Restarts: 3 }, TimeSpan.FromMilliseconds(100));
 
@@ -206,7 +206,7 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         await AdvanceUntilAsync(() => hung.Killed, TimeSpan.FromMilliseconds(250));
 
         Assert.InRange(_time.GetUtcNow() - silentSince, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
-        Assert.Contains(_seen, e => e.Kind == WorkerEventKind.Unhealthy && e.Detail!.Contains("no progress"));
+        Assert.Contains(Seen(), e => e.Kind == WorkerEventKind.Unhealthy && e.Detail!.Contains("no progress"));
         await WaitUntilAsync(() => Workers().Single() is { State: WorkerState.Running, Generation: 2 });
         Assert.Contains("liveness probe failed", Workers().Single().LastExitReason);
         Assert.Equal(1, Workers().Single().Restarts);
@@ -443,6 +443,15 @@ public sealed class ClusterSupervisorTests : IAsyncLifetime
         {
             _time.Advance(step);
             await Task.Delay(5, budget.Token);
+        }
+    }
+
+    // The supervisor adds events on its own threads, under the same lock.
+    private WorkerLifecycleEvent[] Seen()
+    {
+        lock (_seen)
+        {
+            return [.. _seen];
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Text;
 using System.Text.RegularExpressions;
 using ClusterTemplate.ServiceDefaults.Cluster.Listeners.Balancing;
@@ -9,6 +10,7 @@ using Xunit.Abstractions;
 namespace ClusterTemplate.Tests.Cluster;
 
 /// <summary>In the shared mode with <c>Cluster:AcceptBalance</c> <c>connections</c>, a burst of connections is spread over the workers instead of landing on whichever was awake.</summary>
+[SupportedOSPlatform("linux")]
 [Collection(ProcessCollection.Name)]
 [Trait("Category", "Process")]
 public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
@@ -19,11 +21,6 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
     [Fact]
     public async Task A_burst_of_keep_alive_connections_is_spread_over_the_workers()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using var primary = PrimaryProcess.Start(output, workers: 2, "shared", "--accept-balance", "connections");
         var workers = await primary.WaitForRunningAsync(2);
 
@@ -52,11 +49,6 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
     [Fact]
     public async Task Connections_the_server_closes_are_uncounted_so_fresh_connections_never_wait()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using var primary = PrimaryProcess.Start(output, workers: 2, "shared", "--accept-balance", "connections");
         var workers = await primary.WaitForRunningAsync(2);
 
@@ -90,11 +82,6 @@ public sealed partial class SharedAcceptBalanceTests(ITestOutputHelper output)
     [Fact]
     public async Task The_load_board_is_private_exists_only_while_the_primary_runs_and_only_when_asked_for()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         string board;
         await using (var primary = PrimaryProcess.Start(output, workers: 1, "shared", "--accept-balance", "connections"))
         {

@@ -82,7 +82,12 @@ public static class ClusterWorkerHostingExtensions
             var certificate = kestrel.ApplicationServices.GetService<ServerCertificateHolder>();
             mode.ListenPublic(kestrel, context, listen =>
             {
-                listen.Use(connections.Track);
+                if (!mode.ListensOnceReady)
+                {
+                    // A gated listener counts its connections from the accept on (ReadinessGatedListener).
+                    listen.Use(connections.Track);
+                }
+
                 PublicProtocols.Apply(listen, context.Protocols, certificate);
             });
         });
@@ -97,7 +102,7 @@ public static class ClusterWorkerHostingExtensions
             {
                 var sockets = new SocketTransportFactory(services.GetRequiredService<IOptions<SocketTransportOptions>>(), services.GetRequiredService<ILoggerFactory>());
                 var transport = services.GetRequiredService<AcceptBalancing>().Wrap(sockets);
-                return new ReadinessGatedTransportFactory(transport, services.GetRequiredService<PublicListenerGate>());
+                return new ReadinessGatedTransportFactory(transport, services.GetRequiredService<PublicListenerGate>(), services.GetRequiredService<PublicConnectionDrain>());
             });
         }
 

@@ -6,8 +6,11 @@ using Microsoft.AspNetCore.Connections;
 
 namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
-/// <summary>A public endpoint that Kestrel sees bound at start, but that binds and accepts only once its gate opens.</summary>
-internal sealed class ReadinessGatedListener(IConnectionListenerFactory sockets, EndPoint endpoint, PublicListenerGate gate) : IConnectionListener
+/// <summary>
+/// A public endpoint that Kestrel sees bound at start, but that binds and accepts only once its gate opens. Its accepts
+/// and the connections they return are counted by the worker's <see cref="PublicConnectionDrain"/>.
+/// </summary>
+internal sealed class ReadinessGatedListener(IConnectionListenerFactory sockets, EndPoint endpoint, PublicListenerGate gate, PublicConnectionDrain connections) : IConnectionListener
 {
     private readonly CancellationTokenSource _unbound = new();
     private readonly Lock _lock = new();
@@ -26,7 +29,7 @@ internal sealed class ReadinessGatedListener(IConnectionListenerFactory sockets,
 
     public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) =>
         _listening is { IsCompletedSuccessfully: true } listening && gate.IsOpen
-            ? listening.Result.AcceptAsync(cancellationToken)
+            ? connections.AcceptAsync(listening.Result, cancellationToken)
             : AcceptFirstAsync(cancellationToken);
 
     // Only until the gate opens: afterwards every accept goes straight to the bound listener.
@@ -44,7 +47,7 @@ internal sealed class ReadinessGatedListener(IConnectionListenerFactory sockets,
         }
 
         var listener = await ListenAsync().ConfigureAwait(false);
-        return await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+        return await connections.AcceptAsync(listener, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)

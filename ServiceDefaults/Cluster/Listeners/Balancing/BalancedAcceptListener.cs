@@ -30,7 +30,7 @@ internal sealed class BalancedAcceptListener : IConnectionListener
         }
 
         _balancer.OnAccepted();
-        return new CountedConnection(connection, _balancer);
+        return new CountedConnection(connection, _balancer.OnClosed);
     }
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)

@@ -1,19 +1,19 @@
+using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners.Balancing;
+namespace ClusterTemplate.ServiceDefaults.Cluster.Listeners;
 
 /// <summary>
-/// An accepted connection, counted by its <see cref="AcceptBalancer"/> until Kestrel disposes it. Kestrel disposes
-/// every connection it accepted, whichever way it ended (rejected, aborted, closed by either side), so the count
-/// needs no assumption about which side closed first or whether the transport reported it.
+/// An accepted connection that reports, once, when Kestrel disposes it. Kestrel disposes every connection it accepted,
+/// whichever way it ended (rejected, aborted, closed by either side), so a count kept with it needs no assumption about
+/// which side closed first or whether the transport reported it.
 /// </summary>
-internal sealed class CountedConnection(ConnectionContext inner, AcceptBalancer balancer) : ConnectionContext
+internal sealed class CountedConnection(ConnectionContext inner, Action closed) : ConnectionContext
 {
     private int _disposed;
 
@@ -45,7 +45,7 @@ internal sealed class CountedConnection(ConnectionContext inner, AcceptBalancer 
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                balancer.OnClosed();
+                closed();
             }
         }
     }

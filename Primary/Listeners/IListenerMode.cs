@@ -22,6 +22,9 @@ internal interface IListenerMode
     /// <summary>Whether the workers serve the public port themselves, so they terminate its TLS. Yes by default.</summary>
     bool WorkersServePublicPort => true;
 
+    /// <summary>Where a ready worker process serves, as the primary's log line and event say it: its port by default.</summary>
+    string WorkerEndpoint(int workerId, int generation, int port) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"port {port}");
+
     /// <summary>Start-up work before the first worker starts (listener migration, the shared socket). Nothing by default.</summary>
     void Start()
     {

@@ -28,6 +28,11 @@ internal sealed class ProxyMode(IOptions<ClusterOptions> options, WorkerDestinat
 
     public void Start() => destinations.Update([]);
 
+    // The worker reports no public port here: it serves the primary alone, on its socket or a loopback port.
+    public string WorkerEndpoint(int workerId, int generation, int port) => WorkerSockets.Enabled
+        ? sockets.PathOf(workerId, generation)
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
+
     // The primary terminates TLS: the workers behind it speak HTTP/2 without TLS (h2c), on their socket or on loopback.
     public bool WorkersServePublicPort => false;
 

@@ -9,8 +9,8 @@ internal static partial class SupervisionLog
     [LoggerMessage(1, LogLevel.Information, "Worker {WorkerId} started (pid {ProcessId}, generation {Generation})", EventName = "WorkerStarted")]
     public static partial void WorkerStarted(ILogger logger, int workerId, int processId, int generation);
 
-    [LoggerMessage(2, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) listening on port {Port}", EventName = "WorkerListening")]
-    public static partial void WorkerListening(ILogger logger, int workerId, int processId, int port);
+    [LoggerMessage(2, LogLevel.Information, "Worker {WorkerId} (pid {ProcessId}) listening on {Endpoint}", EventName = "WorkerListening")]
+    public static partial void WorkerListening(ILogger logger, int workerId, int processId, string endpoint);
 
     [LoggerMessage(3, LogLevel.Warning, "Worker {WorkerId} (pid {ProcessId}) exited unexpectedly: {Reason} after {UptimeSeconds:0.0} s", EventName = "WorkerExited")]
     public static partial void WorkerExited(ILogger logger, int workerId, int processId, string reason, double uptimeSeconds);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ClusterTemplate.Primary.Configuration;
 using ClusterTemplate.Primary.Health;
+using ClusterTemplate.Primary.Listeners;
 using ClusterTemplate.Primary.Supervision.Policies;
 using ClusterTemplate.Primary.Telemetry;
 using ClusterTemplate.ServiceDefaults.Cluster;
@@ -21,6 +22,7 @@ internal sealed class WorkerMonitor(
     IWorkerHeartbeats heartbeats,
     ClusterEvents events,
     ClusterTelemetry telemetry,
+    ListenerModeSelector modes,
     TimeProvider time,
     ILogger<ClusterSupervisor> logger)
 {
@@ -64,9 +66,10 @@ internal sealed class WorkerMonitor(
 
             // Said and its span ended before an operation waiting for it (a scale, a replacement) goes on and ends
             // its own; ready before the event, which the listener mode reads the worker table on.
-            SupervisionLog.WorkerListening(logger, slot.WorkerId, instance.Process.ProcessId, instance.Port);
+            var endpoint = modes.Current.WorkerEndpoint(slot.WorkerId, instance.Generation, instance.Port);
+            SupervisionLog.WorkerListening(logger, slot.WorkerId, instance.Process.ProcessId, endpoint);
             instance.SetReady(true);
-            events.Publish(time, WorkerEventKind.Listening, instance, $"port {instance.Port}");
+            events.Publish(time, WorkerEventKind.Listening, instance, endpoint);
 
             // Two loops: the heartbeat check must not wait behind a readiness request to a stopped worker.
             var readiness = FollowReadinessAsync(slot, instance, token);

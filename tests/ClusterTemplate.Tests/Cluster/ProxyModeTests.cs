@@ -26,6 +26,17 @@ public sealed class ProxyModeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_primary_says_where_each_worker_serves_it_not_a_port_0()
+    {
+        await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");
+        var worker = (await primary.WaitForRunningAsync(1))[0];
+
+        await primary.WaitForOutputAsync(
+            $"Worker 1 (pid {worker.ProcessId}) listening on {Path.Combine(primary.RuntimeDirectory, $"worker-1-{worker.Generation}.http.sock")}", TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(primary.Output, line => line.Contains("listening on port 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_WebSocket_is_carried_through_to_the_worker_and_back()
     {
         await using var primary = PrimaryProcess.Start(output, workers: 1, "proxy");

@@ -72,8 +72,10 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// Sizes each worker's runtime to its share of the machine: <c>DOTNET_PROCESSOR_COUNT</c> = its share of
-    /// the cores, and no thread-pool spin-waiting (<c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0</c>), so N
-    /// runtimes do not each size themselves for, and spin on, every core. Defaults to <c>true</c>.
+    /// the cores, no thread-pool spin-waiting (<c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0</c>), and for a
+    /// one-core share a 4 MB gen0 budget (<c>DOTNET_GCgen0size=400000</c>) instead of one sized to the whole shared L3
+    /// cache, so N runtimes do not each size themselves for, and spin on, every core. Each variable the user set (in
+    /// the primary's environment or <see cref="Environment"/>) wins. Defaults to <c>true</c>.
     /// </summary>
     public bool ShareProcessors { get; set; } = true;
 

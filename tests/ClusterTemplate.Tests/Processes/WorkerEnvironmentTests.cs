@@ -89,6 +89,29 @@ public class WorkerEnvironmentTests
         Assert.Equal(expected, environment["DOTNET_PROCESSOR_COUNT"]);
     }
 
+    [Fact]
+    public void Gives_a_one_processor_worker_a_4_MB_gen0_budget()
+    {
+        var environment = Create(new ClusterOptions { Mode = "reuseport" }, _ => null).Create(workerCount: 8, workerId: 1, generation: 1, "/s", "/h");
+
+        // Hexadecimal, as the runtime reads it; no 0x prefix, which Native AOT's reader refuses.
+        Assert.Equal("400000", environment["DOTNET_GCgen0size"]);
+    }
+
+    [Fact]
+    public void Leaves_the_gen0_budget_alone_for_a_worker_with_several_processors_when_the_user_set_it_or_without_ShareProcessors()
+    {
+        var several = Create(new ClusterOptions { Mode = "reuseport" }, _ => null).Create(workerCount: 1, workerId: 1, generation: 1, "/s", "/h");
+        var userSet = Create(new ClusterOptions { Mode = "reuseport" }, name => name == "DOTNET_GCgen0size" ? "1000000" : null).Create(workerCount: 8, workerId: 1, generation: 1, "/s", "/h");
+        var notShared = Create(new ClusterOptions { Mode = "reuseport", ShareProcessors = false }, _ => null).Create(workerCount: 8, workerId: 1, generation: 1, "/s", "/h");
+        var inSettings = Create(new ClusterOptions { Mode = "reuseport", Environment = { ["DOTNET_GCgen0size"] = "800000" } }, _ => null).Create(workerCount: 8, workerId: 1, generation: 1, "/s", "/h");
+
+        Assert.False(several.ContainsKey("DOTNET_GCgen0size"));
+        Assert.False(userSet.ContainsKey("DOTNET_GCgen0size"));
+        Assert.False(notShared.ContainsKey("DOTNET_GCgen0size"));
+        Assert.Equal("800000", inSettings["DOTNET_GCgen0size"]);
+    }
+
     [Theory]
     [InlineData("Production", null, null, "Production")]
     [InlineData("Staging", null, null, "Staging")]

@@ -8,12 +8,14 @@ median CPU microseconds per request of all its processes and of the primary alon
 after the run (VmRSS and private, the mean over its workers; total PSS of all its processes). `--aot` runs the Native
 AOT worker (single and cluster), which bench/run.sh publishes; an environment variable of a variant reaches the
 primary and, through it, the workers. Needs a Release build
-(bench/run.sh makes one) and wrk; each contender is stopped after its run, also on an error or Ctrl+C.
+(bench/run.sh makes one) and wrk; each contender is stopped after its run, also on an error or Ctrl+C. The
+contenders' output goes to a temporary folder, removed at the end unless the run failed.
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -73,21 +75,26 @@ def main(argv):
     contenders = [cs.SingleWorker(work, aot=args.aot)] + [
         cs.OurCluster(args.mode, args.workers, work, env, key=re.sub(r"[^A-Za-z0-9._-]+", "-", label), label=label, aot=args.aot)
         for label, env in json.loads(args.variants).items()]
-    runs = {c.label: [] for c in contenders}
-    for rnd in range(args.rounds):
-        shift = rnd % len(contenders)
-        for c in contenders[shift:] + contenders[:shift]:
-            rps, total, primary, errors, (rss, private, pss) = measure(c, args)
-            runs[c.label].append((rps, total, primary, rss, private, pss))
-            print(f"round {rnd + 1} {c.label:28s} {rps:8.0f} req/s, {total:6.1f} us CPU/req, primary {primary:6.1f}, errors {errors}, "
-                  f"worker {rss:5.1f}/{private:5.1f} MB, PSS {pss:6.1f} MB", flush=True)
-    single = [r[0] for r in runs[contenders[0].label]]
-    print(f"\n{'variant':28s} {'req/s':>8s} {'ratio':>6s} {'CPU us/req':>10s} {'primary':>8s} {'worker MB':>9s} {'private':>7s} {'PSS MB':>7s}")
-    for key, rows in runs.items():
-        ratio = statistics.median(r[0] / s for r, s in zip(rows, single) if s)
-        print(f"{key:28s} {statistics.median(r[0] for r in rows):8.0f} {ratio:6.3f} "
-              f"{statistics.median(r[1] for r in rows):10.1f} {statistics.median(r[2] for r in rows):8.1f} "
-              f"{statistics.median(r[3] for r in rows):9.1f} {statistics.median(r[4] for r in rows):7.1f} {statistics.median(r[5] for r in rows):7.1f}")
+    try:
+        runs = {c.label: [] for c in contenders}
+        for rnd in range(args.rounds):
+            shift = rnd % len(contenders)
+            for c in contenders[shift:] + contenders[:shift]:
+                rps, total, primary, errors, (rss, private, pss) = measure(c, args)
+                runs[c.label].append((rps, total, primary, rss, private, pss))
+                print(f"round {rnd + 1} {c.label:28s} {rps:8.0f} req/s, {total:6.1f} us CPU/req, primary {primary:6.1f}, errors {errors}, "
+                      f"worker {rss:5.1f}/{private:5.1f} MB, PSS {pss:6.1f} MB", flush=True)
+        single = [r[0] for r in runs[contenders[0].label]]
+        print(f"\n{'variant':28s} {'req/s':>8s} {'ratio':>6s} {'CPU us/req':>10s} {'primary':>8s} {'worker MB':>9s} {'private':>7s} {'PSS MB':>7s}")
+        for key, rows in runs.items():
+            ratio = statistics.median(r[0] / s for r, s in zip(rows, single) if s)
+            print(f"{key:28s} {statistics.median(r[0] for r in rows):8.0f} {ratio:6.3f} "
+                  f"{statistics.median(r[1] for r in rows):10.1f} {statistics.median(r[2] for r in rows):8.1f} "
+                  f"{statistics.median(r[3] for r in rows):9.1f} {statistics.median(r[4] for r in rows):7.1f} {statistics.median(r[5] for r in rows):7.1f}")
+    except BaseException:
+        print(f"the contenders' output is kept in {work}", file=sys.stderr)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

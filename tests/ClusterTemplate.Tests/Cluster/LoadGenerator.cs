@@ -47,6 +47,22 @@ internal sealed class LoadGenerator : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until each of <paramref name="processIds"/> has answered at least once.</summary>
+    public async Task WaitForAnswersFromAsync(IEnumerable<int> processIds, TimeSpan budget)
+    {
+        var expected = processIds.ToHashSet();
+        using var timeout = new CancellationTokenSource(budget);
+        while (!expected.IsSubsetOf(_answersByPid.Keys))
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Within {budget} only pids {string.Join(", ", _answersByPid.Keys.Intersect(expected))} of {string.Join(", ", expected)} answered.");
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();

@@ -128,7 +128,7 @@ internal sealed class WorkerEnvironment(IOptions<ClusterOptions> options, Listen
 
                 // A one-processor runtime runs the workstation GC, which sizes its gen0 budget from the L3 cache that every
                 // worker shares: some 15 MB more per worker here than a runtime with two. One 4 MB GC region measured
-                // 52 -> 40 MB VmRSS and 28 -> 16 MB private per Native AOT worker (95 -> 83 MB, 37 -> 25 MB on the JIT)
+                // 52 -> 40 MB VmRSS and 28 -> 16 MB private per Native AOT worker (95 -> 85 MB, 37 -> 27 MB on the JIT)
                 // at the same hello and CPU-bound throughput (bench/README.md). Hexadecimal, without the 0x Native AOT refuses.
                 if (share == 1 && Read(Gen0BudgetVariable) is null)
                 {
